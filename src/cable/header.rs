@@ -229,7 +229,7 @@ pub(super) fn scan(head: &str) -> Scan {
         s.routing_lines = Some(head[after..block_end].to_string());
     }
 
-    s.class_line = find_class_line(head, dtg_end);
+    s.class_line = find_class_line(head);
     s.body_start = s.class_line.as_ref().map(|c| c.start).unwrap_or_else(|| {
         s.routing_lines
             .as_ref()
@@ -275,16 +275,14 @@ pub(super) fn scan(head: &str) -> Scan {
     s
 }
 
-/// The classification line that names post and serial. Candidates after the date-time group
-/// come first; the first naming a known post wins, else the first well-formed one.
-fn find_class_line(head: &str, from: usize) -> Option<ClassLine> {
-    let after = CLASS_WORD.captures_iter(&head[from..]).map(|c| (c, from));
-    let before = CLASS_WORD.captures_iter(&head[..from]).map(|c| (c, 0));
+/// The classification line that names post and serial: the first naming a known post,
+/// else the first well-formed one. (A multi-section cable repeats it for each section; the
+/// first starts the body.)
+fn find_class_line(head: &str) -> Option<ClassLine> {
     let mut first = None;
-    for (c, base) in after.chain(before) {
+    for c in CLASS_WORD.captures_iter(head) {
         let word = c.get(1).unwrap();
-        let Some(line) = class_line_at(head, base + word.start(), base + word.end(), word.as_str())
-        else {
+        let Some(line) = class_line_at(head, word.start(), word.end(), word.as_str()) else {
             continue;
         };
         if names_known_post(&line) {
@@ -671,6 +669,20 @@ pub(super) fn embedded_record(head: &str) -> Option<(RecordFields, usize)> {
         classification: Some(c[4].trim().to_string()).filter(|s| !s.is_empty()),
     };
     Some((fields, c.get(0).unwrap().start()))
+}
+
+/// Whether a record pasted into a text is another cable's: its ID names a different serial
+/// than the routing header (`DE RUEHAC #0595`) at the top of the text.
+pub(super) fn record_contradicts_routing(head: &str, record: &RecordFields) -> bool {
+    let Some(de) = DE_LINE.captures(head).and_then(|c| c[1].parse::<u64>().ok()) else {
+        return false;
+    };
+    record
+        .id
+        .as_deref()
+        .and_then(ids::canonical_id)
+        .and_then(|c| ids::split_id(&c).and_then(|(_, _, s)| s.parse::<u64>().ok()))
+        .is_some_and(|serial| serial % 10_000 != de)
 }
 
 /// `2005-11-14 10:58:00` or `12/28/1966 18:48` (the two date layouts of `cables.csv`).

@@ -167,6 +167,7 @@ pub(crate) fn parse_with_fields(
     let mut base = 0;
     if fields.id.is_none()
         && let Some((found, at)) = header::embedded_record(head)
+        && !header::record_contradicts_routing(head, &found)
     {
         fields = found;
         base = at;
@@ -267,6 +268,7 @@ fn choose_id(
     year: Option<i32>,
     file_stem: Option<&str>,
 ) -> Result<(String, IdSource), ParseError> {
+    let routing_post = h.from.as_deref().and_then(header::post_of_from_line);
     if let Some(id) = fields.id.as_deref().filter(|id| ids::looks_like_id(id)) {
         return Ok((id.to_string(), IdSource::Field));
     }
@@ -274,19 +276,18 @@ fn choose_id(
         file_stem.map(|s| s.trim().to_ascii_uppercase()).filter(|s| ids::looks_like_id(s));
     if let Some(year) = year {
         let yy = year.rem_euclid(100);
-        let routing = h.from.as_deref().and_then(header::post_of_from_line).zip(h.de_serial);
+        let routing = routing_post.clone().zip(h.de_serial);
         if let Some(c) = &h.class_line {
             let from_class = format!("{yy:02}{}{}", c.middle_compact(), c.serial);
             // Some published texts carry one cable's routing header over another cable's
-            // body (a repeat of a Moscow cable sent from Paris). Where the routing header
-            // disagrees with the classification line on both the post and the serial's last
-            // four digits, the routing header names this transmission. (Disagreeing on one
-            // alone is usual: `USEU BRUSSELS` sends as `BRUSSELS`, serials get garbled.)
-            let agrees = routing.as_ref().is_none_or(|(post, de)| {
-                let class_id = ids::canonical_id(&from_class).unwrap_or_default();
-                let same_post = ids::split_id(&class_id).is_some_and(|(_, p, _)| p == post);
+            // body (a repeat of a Moscow cable sent from Paris), or a garbled serial
+            // ("00167" for 1673). Where the routing header's serial (`DE RUEHBU #1673`,
+            // the last four digits) disagrees with the classification line's, the routing
+            // header names this transmission. A post spelt differently (`USEU BRUSSELS`
+            // sends as `BRUSSELS`) is no disagreement.
+            let agrees = routing.as_ref().is_none_or(|(_, de)| {
                 let serial: u64 = c.serial.parse().unwrap_or(0);
-                same_post || serial % 10_000 == u64::from(*de)
+                serial % 10_000 == u64::from(*de)
             });
             if agrees {
                 return Ok((from_class, IdSource::Header));

@@ -1,4 +1,6 @@
-//! Shared test support: the corpus location and (for database tests) a fresh database.
+//! Shared test support: the corpus location, a fresh database, synthetic cables.
 #![allow(dead_code)]
 
 pub mod corpus;
+pub mod db;
+pub mod synth;

@@ -1,0 +1,201 @@
+//! The command line: subcommands and what each runs. `main.rs` only maps the outcome to an
+//! exit code.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::db::{Database, Location};
+use crate::{cable, ingest};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ctrack",
+    version,
+    about = "Commitment Tracker: what governments promised in diplomatic cables, and what became of it"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load cables from files, directories (recursively) and cables.csv files.
+    ///
+    /// Re-ingesting is idempotent: unchanged cables are skipped, changed ones updated.
+    /// Bad files are reported by name and reason; the rest still go in. Exits 1 if any
+    /// failed. Uses DATABASE_URL, or the managed cluster in CTRACK_DATA_DIR (./.ctrack).
+    Ingest {
+        /// Files, directories and cables.csv files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Progress display (auto: a bar on a terminal, periodic lines otherwise).
+        #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
+        progress: ProgressArg,
+        /// Cables stored per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch_size: usize,
+        /// Largest single-cable file accepted, in MiB (cables.csv files may be any size).
+        #[arg(long, default_value_t = 10.0)]
+        max_file_size: f64,
+        /// Parser threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        workers: usize,
+        /// Parse and report without touching a database.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Parse cables and print their header fields; no database.
+    Parse {
+        /// Cable files, directories, or cables.csv files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// One JSON object per cable, one per line.
+        #[arg(long)]
+        json: bool,
+        /// Include the header and body text in the JSON.
+        #[arg(long)]
+        text: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProgressArg {
+    Auto,
+    Bar,
+    Lines,
+    None,
+}
+
+/// How a command ended, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// Some inputs failed; the rest were processed.
+    SomeFailed,
+    Interrupted,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Ingest { paths, progress, batch_size, max_file_size, workers, dry_run } => {
+            let opts = ingest::Options {
+                paths,
+                progress: match progress {
+                    ProgressArg::Auto => ingest::Progress::Auto,
+                    ProgressArg::Bar => ingest::Progress::Bar,
+                    ProgressArg::Lines => ingest::Progress::Lines,
+                    ProgressArg::None => ingest::Progress::Quiet,
+                },
+                batch_size: batch_size.max(1),
+                max_file_bytes: (max_file_size * 1024.0 * 1024.0) as u64,
+                workers,
+                dry_run,
+            };
+            let report = if dry_run {
+                ingest::run(None, &opts).await?
+            } else {
+                let db = Database::open(&Location::from_env(), 4).await?;
+                eprintln!("ctrack: storing in {}", db.target());
+                let report = ingest::run(Some(&db.pool), &opts).await;
+                db.close().await;
+                report?
+            };
+            println!("{report}");
+            Ok(if report.interrupted {
+                Outcome::Interrupted
+            } else if report.failed.is_empty() {
+                Outcome::Ok
+            } else {
+                Outcome::SomeFailed
+            })
+        }
+        Command::Parse { files, json, text } => parse(&files, json, text),
+    }
+}
+
+/// `ctrack parse`: parses on every core, prints in input order.
+fn parse(paths: &[PathBuf], json: bool, text: bool) -> anyhow::Result<Outcome> {
+    let mut failures = Vec::new();
+    let files = ingest::discover_files(paths, &mut failures);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    // Chunks parsed in parallel, each chunk written in order before the next starts.
+    for chunk in files.chunks(512) {
+        let per_thread = chunk.len().div_ceil(threads);
+        let results: Vec<Vec<Result<String, ingest::Failure>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = chunk
+                .chunks(per_thread.max(1))
+                .map(|part| {
+                    s.spawn(move || part.iter().flat_map(|f| render(f, json, text)).collect())
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+        for result in results.into_iter().flatten() {
+            match result {
+                Ok(line) => out.write_all(line.as_bytes())?,
+                Err(failure) => failures.push(failure),
+            }
+        }
+    }
+    out.flush()?;
+    for f in &failures {
+        eprintln!("ctrack: {f}");
+    }
+    Ok(if failures.is_empty() { Outcome::Ok } else { Outcome::SomeFailed })
+}
+
+/// One file's output lines (a cables.csv gives one per row).
+fn render(path: &std::path::Path, json: bool, text: bool) -> Vec<Result<String, ingest::Failure>> {
+    let fail = |row: Option<u64>, reason: String| {
+        Err(ingest::Failure { file: path.to_path_buf(), row, cable: None, reason })
+    };
+    let one = |c: &cable::Cable, row: Option<u64>| -> String {
+        if json {
+            let mut v = serde_json::to_value(c).unwrap_or_default();
+            v["file"] = serde_json::json!(path.display().to_string());
+            if let Some(row) = row {
+                v["row"] = serde_json::json!(row);
+            }
+            if text {
+                v["header"] = serde_json::json!(c.header);
+                v["body"] = serde_json::json!(c.body);
+            }
+            format!("{v}\n")
+        } else {
+            format!(
+                "{}\t{}\t{}\t{}\t{}\n",
+                c.canonical_id,
+                c.sent_at.map(|t| t.date().to_string()).unwrap_or_else(|| "-".into()),
+                c.tags.join(" "),
+                c.subject.as_deref().unwrap_or("-"),
+                path.display()
+            )
+        }
+    };
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => return vec![fail(None, format!("cannot read: {e}"))],
+        };
+        return cable::csv::rows(std::io::BufReader::new(file))
+            .map(|row| match row.result {
+                Ok(c) => Ok(one(&c, Some(row.line))),
+                Err(e) => fail(Some(row.line), e.to_string()),
+            })
+            .collect();
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return vec![fail(None, format!("cannot read: {e}"))],
+    };
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    match cable::parse_bytes(&bytes, stem.as_deref()) {
+        Ok(c) => vec![Ok(one(&c, None))],
+        Err(e) => vec![fail(None, e.to_string())],
+    }
+}
