@@ -59,6 +59,13 @@ pub enum Command {
         #[arg(long)]
         text: bool,
     },
+    /// Run psql on ctrack's database (starting the managed server for as long as it runs).
+    ///
+    /// Arguments go to psql: `ctrack sql -c 'SELECT count(*) FROM cables'`.
+    Sql {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -113,7 +120,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             })
         }
         Command::Parse { files, json, text } => parse(&files, json, text),
+        Command::Sql { args } => sql(&args).await,
     }
+}
+
+/// `ctrack sql`: psql with the connection filled in.
+async fn sql(args: &[String]) -> anyhow::Result<Outcome> {
+    let location = Location::from_env();
+    let db = Database::open(&location, 1).await?;
+    let psql = crate::db::managed::find_binaries()
+        .map(|dir| dir.join("psql"))
+        .filter(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from("psql"));
+    let status = tokio::process::Command::new(&psql)
+        .arg("-d")
+        .arg(db.url())
+        .args(args)
+        .status()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot run {}: {e}", psql.display()))?;
+    db.close().await;
+    Ok(if status.success() { Outcome::Ok } else { Outcome::SomeFailed })
 }
 
 /// `ctrack parse`: parses on every core, prints in input order.

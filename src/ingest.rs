@@ -95,6 +95,8 @@ pub struct Report {
     pub elapsed: Duration,
     /// Stopped early by Ctrl-C; the batches before it are stored.
     pub interrupted: bool,
+    /// Peak resident memory of this process so far, in KiB.
+    pub peak_rss_kib: u64,
 }
 
 impl Report {
@@ -122,11 +124,12 @@ impl fmt::Display for Report {
         }
         write!(
             f,
-            "{} files, {:.1} MiB in {:.2} s ({:.0} cables/s)",
+            "{} files, {:.1} MiB in {:.2} s ({:.0} cables/s), peak memory {:.0} MiB",
             self.files,
             self.bytes as f64 / MIB,
             self.elapsed.as_secs_f64(),
-            self.cables_per_second()
+            self.cables_per_second(),
+            self.peak_rss_kib as f64 / 1024.0
         )?;
         if self.interrupted {
             write!(
@@ -236,6 +239,17 @@ fn walk(
 }
 
 const MIB: f64 = 1024.0 * 1024.0;
+
+/// This process's peak resident set size (`getrusage`), in KiB.
+fn peak_rss_kib() -> u64 {
+    // SAFETY: getrusage fills the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } == 0 {
+        u64::try_from(usage.ru_maxrss).unwrap_or(0)
+    } else {
+        0
+    }
+}
 
 fn sha256(bytes: &[u8]) -> Vec<u8> {
     Sha256::digest(bytes).to_vec()
@@ -467,6 +481,7 @@ pub async fn run(pool: Option<&PgPool>, opts: &Options) -> Result<Report, Ingest
     meter.finish();
     report.files = total_files;
     report.elapsed = start.elapsed();
+    report.peak_rss_kib = peak_rss_kib();
     result.map(|()| report)
 }
 

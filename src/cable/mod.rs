@@ -357,3 +357,24 @@ pub fn parse_fragment(text: &str, year: i32, own_id: Option<&str>) -> Fragment {
         info_recipients,
     }
 }
+
+/// Panics unless a parsed cable is internally consistent: IDs present and ID-shaped,
+/// paragraph offsets in order, inside the body and on character boundaries. For tests and
+/// fuzzing.
+pub fn check_invariants(c: &Cable) {
+    assert!(ids::split_id(&c.canonical_id).is_some(), "canonical ID {:?}", c.canonical_id);
+    assert!(!c.reference_id.is_empty(), "empty published ID");
+    let mut last_end = 0;
+    for p in &c.paragraphs {
+        assert!(last_end <= p.start, "paragraphs overlap: {p:?}");
+        assert!(
+            p.start <= p.text_start && p.text_start <= p.end,
+            "paragraph offsets out of order: {p:?}"
+        );
+        assert!(p.end <= c.body.len(), "paragraph past the body: {p:?}");
+        for at in [p.start, p.text_start, p.end] {
+            assert!(c.body.is_char_boundary(at), "offset {at} inside a character: {p:?}");
+        }
+        last_end = p.end;
+    }
+}

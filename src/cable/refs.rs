@@ -206,10 +206,12 @@ fn post_at(tokens: &[Token<'_>], i: usize) -> Option<(String, usize)> {
                 && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'\'')
         });
         let joined = ids::post_token(&words[..n].join(""));
-        if serial_follows && wordlike && joined.len() >= 5 {
-            if let Some(post) = ids::canonical_post(&joined) {
-                return Some((post, n));
-            }
+        if serial_follows
+            && wordlike
+            && joined.len() >= 5
+            && let Some(post) = ids::canonical_post(&joined)
+        {
+            return Some((post, n));
         }
     }
     phrase

@@ -63,6 +63,7 @@ pub enum OpenError {
 pub struct Database {
     pub pool: PgPool,
     managed: Option<ManagedPostgres>,
+    location: Location,
     target: String,
 }
 
@@ -94,7 +95,16 @@ impl Database {
             .await
             .map_err(|source| OpenError::Connect { target: target.clone(), source })?;
         MIGRATOR.run(&pool).await?;
-        Ok(Database { pool, managed, target })
+        Ok(Database { pool, managed, location: location.clone(), target })
+    }
+
+    /// A connection URL for other programs (psql, child processes).
+    pub fn url(&self) -> String {
+        match (&self.managed, &self.location) {
+            (Some(managed), _) => managed.url("ctrack"),
+            (None, Location::Url(url)) => url.clone(),
+            (None, Location::Managed(_)) => String::new(),
+        }
     }
 
     /// A human-readable description of where the data is.
