@@ -302,7 +302,7 @@ fn names_known_post(c: &ClassLine) -> bool {
 /// Reads post and serial after a classification word at `start..end` of `head`.
 fn class_line_at(head: &str, start: usize, end: usize, word: &str) -> Option<ClassLine> {
     let line_end = head[end..].find('\n').map(|i| end + i).unwrap_or(head.len());
-    let mut rest = head[end..line_end.min(end + 200)].to_string();
+    let mut rest = head[end..floor_char_boundary(head, line_end.min(end + 200))].to_string();
     let (post_words, serial) = match post_and_serial(&rest) {
         Some(found) => found,
         None => {
@@ -587,7 +587,7 @@ fn decode_entities(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let end = rest[..rest.len().min(10)].find(';');
+        let end = rest[..floor_char_boundary(rest, 10)].find(';');
         let decoded = end.and_then(|e| {
             let name = &rest[1..e];
             let c = match name {

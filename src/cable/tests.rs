@@ -240,3 +240,21 @@ fn every_prefix_of_a_cable_parses_or_fails_cleanly() {
         let _ = parse(&DUSHANBE[..end], None);
     }
 }
+
+#[test]
+fn multibyte_characters_near_slicing_limits_do_not_panic() {
+    // Found by cargo-fuzz: a classification line followed by 200+ bytes of two-byte
+    // characters, and an entity-like `&` before them.
+    let mut text = String::from(
+        "R 111320Z JUL 07\nFM AMEMBASSY DUSHANBE\n\nC O N F I D E N T I A L vECTION 01 OF 05",
+    );
+    text.push_str(&"ÿ".repeat(150));
+    text.push_str("\nSUBJECT: A &");
+    text.push_str(&"ÿ".repeat(20));
+    let _ = parse(&text, None);
+    // Every alignment of the two-byte run against the 200-byte limit.
+    for extra in ["", "X", "XX", "XXX"] {
+        let shifted = text.replacen("OF 05", &format!("OF 05{extra}"), 1);
+        let _ = parse(&shifted, None);
+    }
+}
