@@ -19,7 +19,7 @@ const HEAD_ZONE: usize = 24 * 1024;
 const FIELDS_WINDOW: usize = 6 * 1024;
 
 pub(super) fn head_zone(text: &str) -> &str {
-    &text[..floor_char_boundary(text, HEAD_ZONE)]
+    &text[..crate::text::floor_boundary(text, HEAD_ZONE)]
 }
 
 static DTG: LazyLock<Regex> = LazyLock::new(|| {
@@ -241,7 +241,7 @@ pub(super) fn scan(head: &str) -> Scan {
     // Header fields follow the classification line; search a window after it so that a
     // line in the body is not taken for a field.
     let fields_from = s.class_line.as_ref().map(|c| c.start).unwrap_or(0);
-    let window = &head[..floor_char_boundary(head, fields_from + FIELDS_WINDOW)];
+    let window = &head[..crate::text::floor_boundary(head, fields_from + FIELDS_WINDOW)];
     let mut fields_end = fields_from;
     // Fields before the classification line (a duplicate header pasted ahead of it) are
     // used where none follow it.
@@ -302,7 +302,8 @@ fn names_known_post(c: &ClassLine) -> bool {
 /// Reads post and serial after a classification word at `start..end` of `head`.
 fn class_line_at(head: &str, start: usize, end: usize, word: &str) -> Option<ClassLine> {
     let line_end = head[end..].find('\n').map(|i| end + i).unwrap_or(head.len());
-    let mut rest = head[end..floor_char_boundary(head, line_end.min(end + 200))].to_string();
+    let mut rest =
+        head[end..crate::text::floor_boundary(head, line_end.min(end + 200))].to_string();
     let (post_words, serial) = match post_and_serial(&rest) {
         Some(found) => found,
         None => {
@@ -362,11 +363,14 @@ fn post_and_serial(rest: &str) -> Option<(String, String)> {
     };
     let redacted = |t: &str| t.len() >= 3 && t.bytes().all(|b| b == b'X');
     let serial_of = |s: &str| s.trim_start_matches('0').to_string();
+    // Serial 0 (`000000`) is no serial.
+    let has_serial = |s: &str| s.bytes().any(|b| b.is_ascii_digit() && b != b'0');
     // The serial ends the line.
     if let Some((last, middle)) = tokens.split_last()
         && !middle.is_empty()
         && middle.len() <= 8
         && last.bytes().all(|b| b.is_ascii_digit())
+        && has_serial(last)
         && last.len() <= 8
         && middle.iter().all(|t| is_word(t) && !redacted(t))
         && middle.last().is_some_and(|t| t.ends_with(|c: char| c.is_ascii_alphabetic()))
@@ -378,7 +382,7 @@ fn post_and_serial(rest: &str) -> Option<(String, String)> {
     if (1..=5).contains(&words) && !tokens[..words].iter().any(|t| redacted(t)) {
         let next = tokens.get(words)?;
         let digits = next.bytes().take_while(u8::is_ascii_digit).count();
-        if (5..=8).contains(&digits) {
+        if (5..=8).contains(&digits) && has_serial(&next[..digits]) {
             return Some((tokens[..words].join(" "), serial_of(&next[..digits])));
         }
     }
@@ -528,15 +532,6 @@ fn is_ref_item(line: &str) -> bool {
         || matches!(b, [b'(', l, b')', ..] if l.is_ascii_alphabetic())
 }
 
-/// The largest char boundary at or below `i`, clamped to the text.
-fn floor_char_boundary(s: &str, i: usize) -> usize {
-    let mut i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 fn looks_like_tags(line: &str) -> bool {
     let tokens: Vec<&str> = line.split([' ', ',', ';']).filter(|t| !t.is_empty()).collect();
     !tokens.is_empty()
@@ -587,7 +582,7 @@ fn decode_entities(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let end = rest[..floor_char_boundary(rest, 10)].find(';');
+        let end = rest[..crate::text::floor_boundary(rest, 10)].find(';');
         let decoded = end.and_then(|e| {
             let name = &rest[1..e];
             let c = match name {

@@ -194,7 +194,10 @@ pub(crate) fn parse_with_fields(
     let year = sent_at.map(|t| t.year());
 
     let (reference_id, id_source) = choose_id(&h, &fields, year, file_stem)?;
-    let canonical_id = ids::canonical_id(&reference_id).unwrap_or_else(|| reference_id.clone());
+    // Every ID this returns is ID-shaped (year, letters, a serial other than zero).
+    let canonical_id = ids::canonical_id(&reference_id)
+        .filter(|id| ids::split_id(id).is_some_and(|(_, _, serial)| serial != "0"))
+        .ok_or(ParseError::NoId)?;
     // The year the ID carries resolves year-less references when the text had no date.
     let ref_year = year.or_else(|| {
         ids::split_id(&canonical_id).and_then(|(yy, _, _)| yy.parse::<i32>().ok().map(full_year))

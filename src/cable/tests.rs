@@ -258,3 +258,12 @@ fn multibyte_characters_near_slicing_limits_do_not_panic() {
         let _ = parse(&shifted, None);
     }
 }
+
+#[test]
+fn a_zero_serial_is_no_cable_id() {
+    // Found by cargo-fuzz: `MINSK 000000` gave the ID "06MINK".
+    let text = "R 111320Z JUL 06\nFM AMEMBASSY MINSK\n\nUNCLAS MINSK 000000\n\nTAGS: PREL\nSUBJECT: X\n\n1. (U) Text.\n";
+    assert_eq!(parse(text, None).unwrap_err(), ParseError::NoId);
+    let with_name = parse(text, Some("06MINSK5")).unwrap();
+    assert_eq!(with_name.canonical_id, "06MINSK5");
+}
