@@ -59,6 +59,62 @@ pub enum Command {
         #[arg(long)]
         text: bool,
     },
+    /// Extract commitments from cable files; no database.
+    Extract {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// One JSON object per cable: {"cable_id", "commitments": [...]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Precision, recall and F1 of the extractor against a labelled file.
+    Eval {
+        /// A labelled file in the GUIDELINE's format (or ctrack's span format).
+        #[arg(long, required = true)]
+        labels: PathBuf,
+        /// Directory of cable files named <ID>.txt.
+        #[arg(long, required = true)]
+        cables: PathBuf,
+        /// Evaluate the weights in this file instead of the built-in model.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
+    /// Fit the extractor's model on labelled files, deterministically, and write it.
+    Train {
+        #[arg(long, required = true, num_args = 1..)]
+        labels: Vec<PathBuf>,
+        #[arg(long, required = true)]
+        cables: PathBuf,
+        /// Where to write the weights.
+        #[arg(long, default_value = "model/extractor.json")]
+        out: PathBuf,
+        /// Folds of the cross-validation by cable.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// L2 penalty (default: the extractor's).
+        #[arg(long)]
+        l2: Option<f64>,
+        /// Gradient-descent epochs.
+        #[arg(long)]
+        epochs: Option<usize>,
+        /// Weight of a positive example relative to a negative one.
+        #[arg(long)]
+        positive_weight: Option<f64>,
+        /// Leave out features whose names start with these prefixes (e.g. `after=`).
+        #[arg(long)]
+        drop: Vec<String>,
+    },
+    /// Print the sentences the extractor reads in each cable, with byte spans and zones.
+    Sentences {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Only sentences with a forward-looking cue (the extractor's candidates).
+        #[arg(long)]
+        candidates: bool,
+        /// One JSON object per sentence.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run psql on ctrack's database (starting the managed server for as long as it runs).
     ///
     /// Arguments go to psql: `ctrack sql -c 'SELECT count(*) FROM cables'`.
@@ -121,7 +177,169 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         }
         Command::Parse { files, json, text } => parse(&files, json, text),
         Command::Sql { args } => sql(&args).await,
+        Command::Sentences { files, candidates, json } => sentences(&files, candidates, json),
+        Command::Extract { files, json } => extract_files(&files, json),
+        Command::Eval { labels, cables, model } => {
+            let model = match model {
+                Some(path) => serde_json::from_str(&std::fs::read_to_string(&path)?)?,
+                None => crate::extract::MODEL.clone(),
+            };
+            let labelled = crate::training::load_labelled(&[labels], &cables)?;
+            let eval = crate::training::evaluate(&labelled, &model);
+            print!("{eval}");
+            Ok(Outcome::Ok)
+        }
+        Command::Train { labels, cables, out, folds, l2, epochs, positive_weight, drop } => {
+            let mut opts = crate::extract::model::TrainOptions::default();
+            opts.l2 = l2.unwrap_or(opts.l2);
+            opts.epochs = epochs.unwrap_or(opts.epochs);
+            opts.positive_weight = positive_weight.unwrap_or(opts.positive_weight);
+            if std::env::var_os("CTRACK_INSPECT").is_some() {
+                print!("{}", crate::training::inspect(&labels, &cables, folds.max(2), opts)?);
+                return Ok(Outcome::Ok);
+            }
+            println!(
+                "{}",
+                crate::training::train(&labels, &cables, &out, folds.max(2), opts, &drop)?
+            );
+            Ok(Outcome::Ok)
+        }
     }
+}
+
+/// `ctrack extract`: commitments per cable, on every core, in input order.
+fn extract_files(paths: &[PathBuf], json: bool) -> anyhow::Result<Outcome> {
+    let mut failures = Vec::new();
+    let files = ingest::discover_files(paths, &mut failures);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let version = crate::extract::version();
+    for chunk in files.chunks(512) {
+        let per_thread = chunk.len().div_ceil(threads);
+        let results: Vec<Vec<Result<String, ingest::Failure>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = chunk
+                .chunks(per_thread.max(1))
+                .map(|part| {
+                    let version = &version;
+                    s.spawn(move || part.iter().map(|f| extract_one(f, json, version)).collect())
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+        for result in results.into_iter().flatten() {
+            match result {
+                Ok(line) => out.write_all(line.as_bytes())?,
+                Err(failure) => failures.push(failure),
+            }
+        }
+    }
+    out.flush()?;
+    for f in &failures {
+        eprintln!("ctrack: {f}");
+    }
+    Ok(if failures.is_empty() { Outcome::Ok } else { Outcome::SomeFailed })
+}
+
+fn extract_one(
+    path: &std::path::Path,
+    json: bool,
+    version: &str,
+) -> Result<String, ingest::Failure> {
+    let fail = |reason: String| ingest::Failure {
+        file: path.to_path_buf(),
+        row: None,
+        cable: None,
+        reason,
+    };
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let c = cable::parse_bytes(&bytes, stem.as_deref()).map_err(|e| fail(e.to_string()))?;
+    let commitments = crate::extract::commitments(&c);
+    if json {
+        let items: Vec<serde_json::Value> = commitments
+            .iter()
+            .map(|k| {
+                serde_json::json!({
+                    "paragraph": k.paragraph, "sentence": k.sentence, "start": k.start, "end": k.end,
+                    "actor": k.actor, "actor_kind": k.actor_kind.as_str(), "country": k.country,
+                    "category": k.category.as_str(), "deadline": k.deadline,
+                    "due_date": k.due_date.map(|d| d.to_string()),
+                    "due_precision": k.due_precision.map(|p| p.as_str()),
+                    "quantity": k.quantity, "quantity_value": k.quantity_value,
+                    "conditional": k.conditional, "confidence": k.confidence,
+                    "extractor_version": version,
+                })
+            })
+            .collect();
+        let key =
+            stem.filter(|s| cable::ids::looks_like_id(s)).unwrap_or_else(|| c.canonical_id.clone());
+        Ok(format!(
+            "{}\n",
+            serde_json::json!({"cable_id": key, "canonical_id": c.canonical_id, "commitments": items})
+        ))
+    } else {
+        Ok(commitments
+            .iter()
+            .map(|k| {
+                format!(
+                    "{}\t{}\t{:.2}\t{}\t{}\t{}\t{}\n",
+                    c.canonical_id,
+                    k.paragraph.as_deref().unwrap_or("-"),
+                    k.confidence,
+                    k.country.as_deref().unwrap_or("-"),
+                    k.category.as_str(),
+                    k.actor,
+                    k.sentence
+                )
+            })
+            .collect())
+    }
+}
+
+/// `ctrack sentences`: the sentence segmentation, for inspection and labelling.
+fn sentences(paths: &[PathBuf], candidates: bool, json: bool) -> anyhow::Result<Outcome> {
+    use crate::extract::{cues, sentences};
+    let mut failures = Vec::new();
+    let files = ingest::discover_files(paths, &mut failures);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for path in files {
+        let bytes = std::fs::read(&path)?;
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+        let c = match cable::parse_bytes(&bytes, stem.as_deref()) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("ctrack: {}: {e}", path.display());
+                continue;
+            }
+        };
+        let key = stem.unwrap_or_else(|| c.canonical_id.clone());
+        for (i, s) in sentences::split(&c).iter().enumerate() {
+            if candidates && !cues::ANY_CUE.is_match(&s.text) {
+                continue;
+            }
+            if json {
+                let v = serde_json::json!({
+                    "cable_id": key, "index": i, "paragraph": s.paragraph, "start": s.start,
+                    "end": s.end, "zone": format!("{:?}", s.zone).to_lowercase(), "sentence": s.text,
+                });
+                writeln!(out, "{v}")?;
+            } else {
+                let zone = match s.zone {
+                    sentences::Zone::Body => String::new(),
+                    z => format!(" ({z:?})").to_lowercase(),
+                };
+                writeln!(
+                    out,
+                    "{key}#{i} [{}]{zone} {}",
+                    s.paragraph.as_deref().unwrap_or("-"),
+                    s.text
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Ok)
 }
 
 /// `ctrack sql`: psql with the connection filled in.

@@ -7,6 +7,9 @@
 pub mod cable;
 pub mod cli;
 pub mod db;
+pub mod extract;
 pub mod ingest;
+pub mod text;
+pub mod training;
 
 pub use db::MIGRATOR;

@@ -1,0 +1,377 @@
+//! What the extractor knows about one candidate sentence: its primary cue, who is the
+//! subject of it and who is speaking, and the signs of every look-alike — as named
+//! features for the linear model, plus the actor it found.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::actors::{self, ActorKind, People};
+use super::cues;
+use super::sentences::{Sentence, Zone};
+
+/// The forward-looking verb a commitment hangs on, in order of strength.
+static PRIMARY_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(pledg(?:e|es|ed)|promis(?:e|es|ed)|vow(?:s|ed)|undert(?:ake|akes|ook)|commit(?:s|ted)?|assured|guarantee[sd]?|agree[sd]? to|decided to|will|shall|'ll|would|(?:is|are|was|were) (?:to|due to|set to|scheduled to|expected to|going to|about to)|plan(?:s|ned|ning)? to|intend(?:s|ed)? to|aim(?:s|ed)? to|seek(?:s|ing)? to|hop(?:e|es|ed) to|going to|prepared to|ready to|expect(?:s|ed)?|mandat(?:e|es|ed)|(?:is|are|was|were) (?:now )?(?:beginning|preparing|working|moving) to|(?:is|are|was|were) being [a-z]+ed|draft(?:s|ed|ing)?)(?-u:\b)").unwrap()
+});
+
+static REQUEST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:urg(?:e|es|ed|ing)|request(?:s|ed)?|ask(?:s|ed)?|press(?:es|ed)|encourag(?:e|es|ed)|recommend(?:s|ed)?|call(?:s|ed)? on|should|must|needs? to|demand(?:s|ed)?|insisted that the (?:U\.S\.|USG))(?-u:\b)").unwrap()
+});
+
+static PRONOUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)(he|she|they|it|we|i)(?-u:\b)").unwrap());
+
+static PASSIVE_FUTURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:will|would|is to|are to) be [a-z]+(?:ed|en|t)(?-u:\b)").unwrap()
+});
+
+static REPORTED_WOULD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:said|told|stated|announced|noted|indicated|assured|confirmed|added|explained|promised|pledged|informed [A-Za-z]+) (?:[a-z]+ )?(?:that )?.{0,80}?(?-u:\b)would(?-u:\b)").unwrap()
+});
+
+/// The analysis of one sentence.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// Byte offset of the primary cue in the sentence's folded text.
+    pub cue: usize,
+    pub actor: Option<String>,
+    pub actor_kind: Option<ActorKind>,
+    pub speaker: Option<String>,
+    pub speaker_kind: Option<ActorKind>,
+    /// The government actor or speaker, where there is one (for carrying over).
+    pub government_actor: Option<String>,
+    pub features: Vec<String>,
+}
+
+/// Context the analysis needs beyond the sentence itself.
+pub struct Context<'a> {
+    pub people: &'a People,
+    /// The government actor of the previous sentence in the paragraph, if any.
+    pub previous_government_actor: Option<&'a str>,
+    /// The host country (the cable's first country tag other than the US).
+    pub host: Option<&'a str>,
+}
+
+fn clause_start(before: &str) -> usize {
+    let mut start = 0;
+    for sep in [
+        ";",
+        ":",
+        ", ",
+        " that ",
+        " which ",
+        " who ",
+        " whom ",
+        "(",
+        "\u{201c}",
+        "\"",
+        " but ",
+        " while ",
+        " whereas ",
+        " although ",
+    ] {
+        if let Some(i) = before.rfind(sep) {
+            start = start.max(i + sep.len());
+        }
+    }
+    start
+}
+
+/// The actor phrase in a window: the last few words up to (and ending at) the last
+/// actor-like word.
+fn actor_phrase(window: &str) -> Option<String> {
+    let words: Vec<&str> = window.split_whitespace().collect();
+    if words.is_empty() {
+        return None;
+    }
+    let skip =
+        ["and", "but", "however,", "also", "then", "now", "therefore", "thus", "in", "addition,"];
+    let mut start = 0;
+    while start < words.len() && skip.contains(&words[start].to_ascii_lowercase().as_str()) {
+        start += 1;
+    }
+    let words = &words[start..];
+    if words.is_empty() {
+        return None;
+    }
+    // Auxiliaries and adverbs at the end are not part of the actor: "the GOE has".
+    let mut end = words.len();
+    while end > 0
+        && matches!(
+            words[end - 1].to_ascii_lowercase().trim_matches(','),
+            "has"
+                | "have"
+                | "had"
+                | "is"
+                | "are"
+                | "was"
+                | "were"
+                | "also"
+                | "then"
+                | "now"
+                | "would"
+                | "will"
+                | "not"
+                | "already"
+                | "still"
+                | "further"
+                | "reportedly"
+                | "publicly"
+                | "repeatedly"
+                | "recently"
+        )
+    {
+        end -= 1;
+    }
+    let words = &words[..end];
+    if words.is_empty() {
+        return None;
+    }
+    let take = words.len().min(9);
+    let phrase = words[words.len() - take..].join(" ");
+    let phrase =
+        phrase.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '"' | '(' | ')')).to_string();
+    (!phrase.is_empty()).then_some(phrase)
+}
+
+/// Analyses a candidate sentence (one with a forward-looking cue).
+pub fn analyze(s: &Sentence, ctx: &Context<'_>) -> Analysis {
+    let text = s.text.as_str();
+    let mut a = Analysis::default();
+    let mut f: Vec<String> = Vec::new();
+
+    // The primary cue: the first one whose subject is a government actor, else the first.
+    let cue_matches: Vec<regex::Match<'_>> = PRIMARY_CUE
+        .find_iter(text)
+        .filter(|m| {
+            let before = text[..m.start()].trim_end().to_ascii_lowercase();
+            !(m.as_str().to_ascii_lowercase().starts_with("expect")
+                && (before.ends_with(" as") || before == "as" || before.ends_with("than")))
+        })
+        .collect();
+    let mut chosen = cue_matches.first().copied();
+    let mut subject_window = "";
+    for m in &cue_matches {
+        let before = &text[..m.start()];
+        let w = &before[clause_start(before)..];
+        if actors::kind_of(w, ctx.people) == ActorKind::Government {
+            chosen = Some(*m);
+            break;
+        }
+    }
+    if let Some(m) = chosen {
+        a.cue = m.start();
+        let before = &text[..m.start()];
+        subject_window = &before[clause_start(before)..];
+        let cue = m.as_str().to_ascii_lowercase();
+        let family = match cue.split_whitespace().next().unwrap_or("") {
+            w if w.starts_with("pledg")
+                || w.starts_with("promis")
+                || w.starts_with("vow")
+                || w.starts_with("undert")
+                || w.starts_with("commit")
+                || w.starts_with("assur")
+                || w.starts_with("guarant") =>
+            {
+                "promise"
+            }
+            w if w.starts_with("agree") => "agree",
+            "decided" => "decided",
+            "will" | "shall" | "'ll" => "will",
+            "would" => "would",
+            "is" | "are" | "was" | "were" if cue.contains("being") => "ongoing_passive",
+            "is" | "are" | "was" | "were"
+                if cue.contains("beginning")
+                    || cue.contains("preparing")
+                    || cue.contains("working")
+                    || cue.contains("moving") =>
+            {
+                "ongoing"
+            }
+            "is" | "are" | "was" | "were" => "is_to",
+            w if w.starts_with("plan")
+                || w.starts_with("intend")
+                || w.starts_with("aim")
+                || w.starts_with("seek") =>
+            {
+                "plan"
+            }
+            w if w.starts_with("hop") => "hope",
+            "going" | "prepared" | "ready" => "going",
+            w if w.starts_with("expect") => "expect",
+            w if w.starts_with("mandat") => "mandate",
+            w if w.starts_with("draft") => "draft",
+            _ => "other",
+        };
+        f.push(format!("primary={family}"));
+        // Words right after the cue say what is promised.
+        for w in text[m.end()..].split_whitespace().take(6) {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
+            if w.len() > 2 {
+                f.push(format!("after={w}"));
+            }
+        }
+    } else {
+        f.push("primary=none".into());
+    }
+
+    // Reported speech: a reporting verb before the cue names the speaker.
+    let before_cue = &text[..a.cue.min(text.len())];
+    let mut speaker_window = "";
+    if let Some(r) = cues::REPORTING.find_iter(before_cue).last() {
+        let before_verb = &before_cue[..r.start()];
+        speaker_window = &before_verb[clause_start(before_verb)..];
+        if speaker_window.trim().is_empty() {
+            speaker_window = before_verb;
+        }
+        f.push("reported".into());
+        // The subject window ends at the speaker's verb when the verb is inside it.
+        if r.start() >= before_cue.len() - subject_window.len() {
+            subject_window = &before_cue[r.end()..];
+        }
+    }
+
+    let subj = subject_window.trim();
+    let subject_pronoun = PRONOUN
+        .captures(subj)
+        .filter(|_| subj.split_whitespace().count() <= 2)
+        .map(|c| c[1].to_ascii_lowercase());
+    let mut subject_kind = actors::kind_of(subj, ctx.people);
+    match subject_pronoun.as_deref() {
+        Some("we") => subject_kind = ActorKind::Us,
+        Some(p) => f.push(format!("subject_pronoun={p}")),
+        None => {}
+    }
+    f.push(format!("subject={}", subject_kind.as_str()));
+
+    let mut speaker = speaker_window.trim().to_string();
+    let speaker_pronoun = PRONOUN
+        .captures(&speaker)
+        .filter(|_| speaker.split_whitespace().count() <= 2)
+        .map(|c| c[1].to_ascii_lowercase());
+    let speaker_kind = if speaker.is_empty() {
+        None
+    } else {
+        let lower = speaker.to_ascii_lowercase();
+        if lower == "we" || lower.ends_with(" we") || lower.starts_with("we ") {
+            Some(ActorKind::Us)
+        } else if let (Some(_), Some(prev)) = (&speaker_pronoun, ctx.previous_government_actor) {
+            // "He said that ...": the official the paragraph is about.
+            f.push("speaker_carried_over".into());
+            speaker = prev.to_string();
+            Some(ActorKind::Government)
+        } else {
+            Some(actors::kind_of(&speaker, ctx.people))
+        }
+    };
+    let speaker = speaker.as_str();
+    f.push(format!("speaker={}", speaker_kind.map_or("none", |k| k.as_str())));
+
+    // Who is committed: the subject, else (a pronoun or a thing as subject) the speaker,
+    // else the government actor carried over from the previous sentence.
+    let (actor, kind) = match (subject_kind, speaker_kind) {
+        (ActorKind::Unknown, Some(k)) if k != ActorKind::Unknown => (actor_phrase(speaker), k),
+        (ActorKind::Unknown, _) => match ctx.previous_government_actor {
+            Some(prev) if subject_pronoun.is_some() || subj.is_empty() => {
+                f.push("carried_over".into());
+                (Some(prev.to_string()), ActorKind::Government)
+            }
+            _ => (actor_phrase(subj).or_else(|| actor_phrase(speaker)), ActorKind::Unknown),
+        },
+        (k, _) => (actor_phrase(subj), k),
+    };
+    f.push(format!("actor={}", kind.as_str()));
+    if let Some(k) = speaker_kind {
+        f.push(format!("pair={}_{}", k.as_str(), subject_kind.as_str()));
+    }
+    a.actor = actor;
+    a.actor_kind = Some(kind);
+    a.speaker = actor_phrase(speaker);
+    a.speaker_kind = speaker_kind;
+    a.government_actor = match (kind, speaker_kind) {
+        (ActorKind::Government, _) => a.actor.clone(),
+        (_, Some(ActorKind::Government)) => a.speaker.clone(),
+        _ => None,
+    };
+
+    // Anywhere in the sentence.
+    for (name, re) in [
+        ("any_us", &*cues::US_ACTOR),
+        ("any_gov", &*cues::GOV_ACTOR),
+        ("any_third", &*cues::THIRD_PARTY),
+        ("forecast", &*cues::FORECAST),
+        ("hypothetical", &*cues::HYPOTHETICAL),
+        ("condition", &*cues::CONDITION),
+        ("refusal", &*cues::REFUSAL),
+        ("continuation", &*cues::CONTINUATION),
+        ("schedule", &*cues::SCHEDULE),
+        ("checkable", &*cues::CHECKABLE),
+        ("past", &*cues::PAST),
+    ] {
+        if re.is_match(text) {
+            f.push(name.into());
+        }
+    }
+    for i in cues::CUE_SET.matches(text).iter() {
+        f.push(cues::CUES[i].0.into());
+    }
+    if REQUEST.is_match(text) {
+        f.push("request".into());
+    }
+    if PASSIVE_FUTURE.is_match(text) {
+        f.push("passive_future".into());
+    }
+    if REPORTED_WOULD.is_match(text) {
+        f.push("reported_would".into());
+    }
+    if text.trim_end().ends_with('?') {
+        f.push("question".into());
+    }
+    if text.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase()) {
+        f.push("all_caps".into());
+    }
+    match s.zone {
+        Zone::Comment => f.push("zone=comment".into()),
+        Zone::Summary => f.push("zone=summary".into()),
+        Zone::Note => f.push("zone=note".into()),
+        Zone::Body => {}
+    }
+    if s.index_in_paragraph == 0 {
+        f.push("first_in_paragraph".into());
+    }
+    if ctx.previous_government_actor.is_some() {
+        f.push("previous_government".into());
+    }
+    let words = text.split_whitespace().count();
+    f.push(
+        match words {
+            0..=10 => "len=short",
+            11..=40 => "len=mid",
+            _ => "len=long",
+        }
+        .into(),
+    );
+    // One government's official describing another government's plans.
+    let actor_countries = a.actor.as_deref().map(actors::countries_in).unwrap_or_default();
+    if let (Some(host), Some(c)) = (ctx.host, actor_countries.first())
+        && *c != host
+    {
+        f.push("actor_foreign_to_host".into());
+    }
+    if super::deadline::find(text, None).is_some() {
+        f.push("deadline".into());
+    }
+    if super::quantity::find(text).is_some() {
+        f.push("quantity".into());
+    }
+    // Subject-window words (lower case): "the ministry", "parliament", "we".
+    for w in subj.split_whitespace().rev().take(3) {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
+        if w.len() > 1 {
+            f.push(format!("subj={w}"));
+        }
+    }
+    a.features = f;
+    a
+}

@@ -1,0 +1,222 @@
+//! The commitment extractor: `Cable` -> commitments, pure (no IO).
+//!
+//! Rules do what rules do well — zoning and sentence segmentation ([`sentences`]), cue and
+//! look-alike detection ([`cues`]), attribution ([`actors`], [`features`]), deadlines,
+//! quantities and categories — and a trained linear model ([`model`]) decides whether a
+//! sentence is a foreign government's commitment and how sure it is. Sentences without a
+//! forward-looking cue cost one prefilter scan and are never commitments.
+//!
+//! Only foreign-government commitments are returned as commitments; the US's and third
+//! parties' plans, refusals and missed deadlines are kept as [`Signal`]s for the follow-up
+//! engine.
+
+pub mod actors;
+pub mod category;
+pub mod cues;
+pub mod deadline;
+pub mod features;
+pub mod labels;
+pub mod model;
+pub mod quantity;
+pub mod sentences;
+
+use std::sync::LazyLock;
+
+use serde::Serialize;
+use time::Date;
+
+use crate::cable::Cable;
+use actors::{ActorKind, People};
+use category::Category;
+use deadline::Precision;
+use model::Model;
+use sentences::Sentence;
+
+/// The version of the rules; the model's own version is appended.
+pub const RULES_VERSION: &str = "1";
+
+/// The trained weights shipped with this build (`ctrack train` writes them).
+pub static MODEL: LazyLock<Model> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../model/extractor.json"))
+        .expect("model/extractor.json is a valid model")
+});
+
+/// The extractor version recorded with every commitment: rules and model.
+pub fn version() -> String {
+    format!("rules-{RULES_VERSION}+model-{}", MODEL.version)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Commitment {
+    /// The paragraph number as written, if in a numbered paragraph.
+    pub paragraph: Option<String>,
+    /// The sentence, whitespace folded.
+    pub sentence: String,
+    /// Byte span of the sentence in the cable's body (an exact substring).
+    pub start: usize,
+    pub end: usize,
+    /// Who is committed, as the cable names them.
+    pub actor: String,
+    pub actor_kind: ActorKind,
+    /// The committed government's TAGS country code.
+    pub country: Option<String>,
+    pub category: Category,
+    /// The time words as written.
+    pub deadline: Option<String>,
+    pub due_date: Option<Date>,
+    pub due_precision: Option<Precision>,
+    /// The number words as written, and their value.
+    pub quantity: Option<String>,
+    pub quantity_value: Option<f64>,
+    pub conditional: bool,
+    /// The model's probability, in [0, 1].
+    pub confidence: f64,
+}
+
+/// A commitment-like sentence that is not a foreign government's commitment: evidence for
+/// the follow-up engine (a refusal, a missed deadline, someone else's plan).
+#[derive(Debug, Clone, Serialize)]
+pub struct Signal {
+    pub start: usize,
+    pub end: usize,
+    pub sentence: String,
+    pub kind: SignalKind,
+    pub actor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalKind {
+    /// "will not meet the deadline", "has yet to", "refused".
+    Refusal,
+    /// A US plan or pledge.
+    UsPlan,
+    /// An opposition party's, NGO's, company's or international body's plan.
+    ThirdPartyPlan,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Extraction {
+    pub commitments: Vec<Commitment>,
+    pub signals: Vec<Signal>,
+}
+
+/// A candidate sentence with its analysis and score.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    pub sentence: Sentence,
+    pub analysis: features::Analysis,
+    pub score: f64,
+}
+
+/// The host country: the first country among the cable's tags other than the US.
+pub fn host_country(cable: &Cable) -> Option<&'static str> {
+    cable.countries.iter().map(|c| c.code).find(|c| *c != "US")
+}
+
+/// Every candidate sentence of a cable, analysed and scored with `model`.
+pub fn candidates(cable: &Cable, model: &Model) -> Vec<Scored> {
+    let people = People::from_text(&cable.body, false);
+    let host = host_country(cable);
+    let mut out = Vec::new();
+    let mut previous: Option<(Option<String>, Option<String>)> = None;
+    for s in sentences::split(cable) {
+        // The government actor of the previous sentence, in the same paragraph.
+        let prev_gov =
+            previous.as_ref().filter(|(p, _)| *p == s.paragraph).and_then(|(_, a)| a.clone());
+        if !cues::ANY_CUE.is_match(&s.text) {
+            // A sentence without a cue still names actors for the next one.
+            let subject: String = s.text.split_whitespace().take(8).collect::<Vec<_>>().join(" ");
+            let carried = (actors::kind_of(&subject, &people) == ActorKind::Government)
+                .then(|| subject.split([',', ';']).next().unwrap_or(&subject).to_string());
+            previous = Some((s.paragraph.clone(), carried.or(prev_gov)));
+            continue;
+        }
+        let ctx = features::Context {
+            people: &people,
+            previous_government_actor: prev_gov.as_deref(),
+            host,
+        };
+        let analysis = features::analyze(&s, &ctx);
+        let score = model.score(&analysis.features);
+        previous = Some((s.paragraph.clone(), analysis.government_actor.clone().or(prev_gov)));
+        out.push(Scored { sentence: s, analysis, score });
+    }
+    out
+}
+
+/// The commitments (and signals) of a cable, with the shipped model.
+pub fn extract(cable: &Cable) -> Extraction {
+    extract_with(cable, &MODEL)
+}
+
+/// The commitments of a cable.
+pub fn commitments(cable: &Cable) -> Vec<Commitment> {
+    extract(cable).commitments
+}
+
+pub fn extract_with(cable: &Cable, model: &Model) -> Extraction {
+    let host = host_country(cable);
+    let mut out = Extraction::default();
+    for c in candidates(cable, model) {
+        let a = &c.analysis;
+        let text = &c.sentence.text;
+        let kind = a.actor_kind.unwrap_or(ActorKind::Unknown);
+        if c.score >= model.threshold && kind != ActorKind::Us && kind != ActorKind::ThirdParty {
+            let deadline = deadline::find(text, cable.sent_at);
+            let quantity = quantity::find(text);
+            let actor = a
+                .actor
+                .clone()
+                .or_else(|| a.speaker.clone())
+                .unwrap_or_else(|| "the government".into());
+            let country = actors::countries_in(&actor)
+                .first()
+                .copied()
+                .or_else(|| {
+                    a.speaker.as_deref().and_then(|s| actors::countries_in(s).first().copied())
+                })
+                .or(host)
+                .or_else(|| actors::countries_in(text).first().copied())
+                .map(str::to_string);
+            out.commitments.push(Commitment {
+                paragraph: c.sentence.paragraph.clone(),
+                sentence: text.clone(),
+                start: c.sentence.start,
+                end: c.sentence.end,
+                actor,
+                actor_kind: ActorKind::Government,
+                country,
+                category: category::classify(text, a.cue),
+                deadline: deadline.as_ref().map(|d| d.text.clone()),
+                due_date: deadline.as_ref().and_then(|d| d.due),
+                due_precision: deadline.as_ref().and_then(|d| d.precision),
+                quantity: quantity.as_ref().map(|q| q.text.clone()),
+                quantity_value: quantity.as_ref().and_then(|q| q.value),
+                conditional: cues::CONDITION.is_match(&text[a.cue.min(text.len())..])
+                    || text.to_ascii_lowercase().starts_with("if "),
+                confidence: (c.score * 1000.0).round() / 1000.0,
+            });
+            continue;
+        }
+        let signal = if a.features.iter().any(|f| f == "refusal") && kind == ActorKind::Government {
+            Some(SignalKind::Refusal)
+        } else if c.score >= model.threshold * 0.5 && kind == ActorKind::Us {
+            Some(SignalKind::UsPlan)
+        } else if c.score >= model.threshold * 0.5 && kind == ActorKind::ThirdParty {
+            Some(SignalKind::ThirdPartyPlan)
+        } else {
+            None
+        };
+        if let Some(kind) = signal {
+            out.signals.push(Signal {
+                start: c.sentence.start,
+                end: c.sentence.end,
+                sentence: text.clone(),
+                kind,
+                actor: a.actor.clone(),
+            });
+        }
+    }
+    out
+}
