@@ -312,6 +312,15 @@ pub fn train(
     let positives = examples.iter().filter(|e| e.2).count();
     let cv = cross_validate(&examples, folds, opts);
     let (threshold, cv_scores) = best_threshold(&cv, uncovered);
+    // The rules' prior alone, for comparison: nothing fitted.
+    let prior = Model::from_prior();
+    let prior_scored: Vec<(f64, bool)> =
+        examples.iter().map(|e| (prior.score(&e.1), e.2)).collect();
+    let prior_scores = scores_at(&prior_scored, 0.5, uncovered);
+    let seen: BTreeSet<&str> =
+        examples.iter().flat_map(|e| e.1.iter().map(String::as_str)).collect();
+    let unseen: Vec<&str> =
+        extract::rules::PRIOR.iter().map(|(f, _)| *f).filter(|f| !seen.contains(f)).collect();
     let data: Vec<(Vec<String>, bool)> = examples.iter().map(|e| (e.1.clone(), e.2)).collect();
     let mut model = Model::train(&data, opts);
     model.threshold = threshold;
@@ -323,7 +332,9 @@ pub fn train(
     std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
     Ok(format!(
         "{} cables, {} candidate sentences, {} commitments ({} not covered by the cue prefilter)\n\
+         rules' prior alone, threshold 0.50: {prior_scores}\n\
          {folds}-fold cross-validation by cable, threshold {threshold:.2}: {cv_scores}\n\
+         prior features never seen in training: {unseen:?}\n\
          model {} ({} weights) written to {}",
         cables.len(),
         examples.len(),

@@ -18,6 +18,7 @@ pub mod features;
 pub mod labels;
 pub mod model;
 pub mod quantity;
+pub mod rules;
 pub mod sentences;
 
 use std::sync::LazyLock;

@@ -53,9 +53,20 @@ impl Model {
         sigmoid(z)
     }
 
-    /// Fits a model to labelled examples. Deterministic: the same examples give the same
-    /// weights.
+    /// The rules' prior alone ([`super::rules`]), before any training.
+    pub fn from_prior() -> Model {
+        Model {
+            version: "prior".into(),
+            bias: super::rules::BIAS,
+            threshold: 0.5,
+            weights: super::rules::prior(),
+        }
+    }
+
+    /// Fits a model to labelled examples, starting from the rules' prior and penalising
+    /// the distance from it. Deterministic: the same examples give the same weights.
     pub fn train(examples: &[(Vec<String>, bool)], opts: TrainOptions) -> Model {
+        let prior = super::rules::prior();
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for (features, _) in examples {
             let mut seen: Vec<&str> = features.iter().map(String::as_str).collect();
@@ -65,8 +76,11 @@ impl Model {
                 *counts.entry(f).or_default() += 1;
             }
         }
-        let vocab: Vec<&str> =
+        let mut vocab: Vec<&str> =
             counts.iter().filter(|(_, c)| **c >= opts.min_count).map(|(f, _)| *f).collect();
+        vocab.extend(prior.keys().map(String::as_str).filter(|f| !counts.contains_key(f)));
+        vocab.sort_unstable();
+        vocab.dedup();
         let index: HashMap<&str, usize> = vocab.iter().enumerate().map(|(i, f)| (*f, i)).collect();
         let rows: Vec<(Vec<usize>, f64, f64)> = examples
             .iter()
@@ -81,8 +95,9 @@ impl Model {
             })
             .collect();
         let total_weight: f64 = rows.iter().map(|r| r.2).sum::<f64>().max(1.0);
-        let mut w = vec![0.0f64; vocab.len()];
-        let mut b = 0.0f64;
+        let w0: Vec<f64> = vocab.iter().map(|f| prior.get(*f).copied().unwrap_or(0.0)).collect();
+        let mut w = w0.clone();
+        let mut b = super::rules::BIAS;
         // Adagrad accumulators keep steps sensible for rare and common features alike.
         let mut gw_acc = vec![1e-8f64; vocab.len()];
         let mut gb_acc = 1e-8f64;
@@ -98,7 +113,7 @@ impl Model {
                 }
             }
             for i in 0..w.len() {
-                let g = gw[i] / total_weight + opts.l2 * w[i];
+                let g = gw[i] / total_weight + opts.l2 * (w[i] - w0[i]);
                 gw_acc[i] += g * g;
                 w[i] -= opts.learning_rate * g / gw_acc[i].sqrt();
             }
