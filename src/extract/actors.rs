@@ -183,26 +183,34 @@ const DEMONYMS: &[(&str, &str)] = &[
     ("Vatican|Holy See", "VT"),
 ];
 
-static DEMONYM_RE: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
-    DEMONYMS
+/// Every demonym, name and acronym in one alternation (longest first, so "South Africa"
+/// wins over "Africa"), and the code of each: one scan per phrase instead of one per
+/// country.
+static DEMONYM_RE: LazyLock<(Regex, HashMap<&'static str, &'static str>)> = LazyLock::new(|| {
+    let mut words: Vec<(&'static str, &'static str)> = DEMONYMS
         .iter()
-        .map(|(words, code)| {
-            (Regex::new(&format!(r"(?-u:\b)(?:{words})(?-u:\b)")).expect("demonym compiles"), *code)
-        })
-        .collect()
+        .flat_map(|(words, code)| words.split('|').map(move |w| (w, *code)))
+        .collect();
+    words.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
+    let alternation: Vec<String> = words.iter().map(|(w, _)| regex::escape(w)).collect();
+    let re = Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", alternation.join("|")))
+        .expect("demonyms compile");
+    let mut codes = HashMap::new();
+    for (w, code) in words {
+        codes.entry(w).or_insert(code);
+    }
+    (re, codes)
 });
 
 /// The country codes named in a phrase (by name, adjective or government acronym), in
 /// order of appearance.
 pub fn countries_in(text: &str) -> Vec<&'static str> {
-    let mut found: Vec<(usize, &'static str)> = DEMONYM_RE
-        .iter()
-        .filter_map(|(re, code)| re.find(text).map(|m| (m.start(), *code)))
-        .collect();
-    found.sort();
+    let (re, codes) = &*DEMONYM_RE;
     let mut out: Vec<&'static str> = Vec::new();
-    for (_, code) in found {
-        if !out.contains(&code) {
+    for m in re.find_iter(text) {
+        if let Some(code) = codes.get(m.as_str())
+            && !out.contains(code)
+        {
             out.push(code);
         }
     }

@@ -120,19 +120,29 @@ pub fn candidates(cable: &Cable, model: &Model) -> Vec<Scored> {
     let people = People::from_text(&cable.body, false);
     let host = host_country(cable);
     let mut out = Vec::new();
-    let mut previous: Option<(Option<String>, Option<String>)> = None;
+    // The government actor carried over from earlier sentences of the paragraph: the one
+    // the last candidate resolved, unless a later sentence without a cue names another.
+    // Those sentences' subjects are only classified when a candidate needs them.
+    let mut paragraph: Option<Option<String>> = None;
+    let mut resolved: Option<String> = None;
+    let mut pending: Vec<String> = Vec::new();
     for s in sentences::split(cable) {
-        // The government actor of the previous sentence, in the same paragraph.
-        let prev_gov =
-            previous.as_ref().filter(|(p, _)| *p == s.paragraph).and_then(|(_, a)| a.clone());
+        if paragraph.as_ref() != Some(&s.paragraph) {
+            paragraph = Some(s.paragraph.clone());
+            resolved = None;
+            pending.clear();
+        }
         if !cues::ANY_CUE.is_match(&s.text) {
             // A sentence without a cue still names actors for the next one.
-            let subject: String = s.text.split_whitespace().take(8).collect::<Vec<_>>().join(" ");
-            let carried = (actors::kind_of(&subject, &people) == ActorKind::Government)
-                .then(|| subject.split([',', ';']).next().unwrap_or(&subject).to_string());
-            previous = Some((s.paragraph.clone(), carried.or(prev_gov)));
+            pending.push(s.text.split_whitespace().take(8).collect::<Vec<_>>().join(" "));
             continue;
         }
+        let prev_gov = pending
+            .drain(..)
+            .rev()
+            .find(|subject| actors::kind_of(subject, &people) == ActorKind::Government)
+            .map(|subject| subject.split([',', ';']).next().unwrap_or(&subject).to_string())
+            .or(resolved.take());
         let ctx = features::Context {
             people: &people,
             previous_government_actor: prev_gov.as_deref(),
@@ -140,7 +150,7 @@ pub fn candidates(cable: &Cable, model: &Model) -> Vec<Scored> {
         };
         let analysis = features::analyze(&s, &ctx);
         let score = model.score(&analysis.features);
-        previous = Some((s.paragraph.clone(), analysis.government_actor.clone().or(prev_gov)));
+        resolved = analysis.government_actor.clone().or(prev_gov);
         out.push(Scored { sentence: s, analysis, score });
     }
     out
