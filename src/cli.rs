@@ -47,6 +47,16 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Re-run the extractor over the stored cables after an extractor change.
+    ///
+    /// Machine fields are updated; reviews, statuses, corrections, events and links on
+    /// commitments that are still found stay as they are, and commitments with analyst
+    /// work that are no longer found are kept (marked as no longer extracted).
+    Reextract {
+        /// Every cable, not only those extracted by another extractor version.
+        #[arg(long)]
+        all: bool,
+    },
     /// Parse cables and print their header fields; no database.
     Parse {
         /// Cable files, directories, or cables.csv files.
@@ -174,6 +184,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             } else {
                 Outcome::SomeFailed
             })
+        }
+        Command::Reextract { all } => {
+            let db = Database::open(&Location::from_env(), 4).await?;
+            eprintln!("ctrack: extractor {} on {}", crate::extract::version(), db.target());
+            let report = ingest::reextract(&db.pool, all).await;
+            db.close().await;
+            println!("{}", report?);
+            Ok(Outcome::Ok)
         }
         Command::Parse { files, json, text } => parse(&files, json, text),
         Command::Sql { args } => sql(&args).await,

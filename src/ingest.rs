@@ -6,8 +6,14 @@
 //! killed ingest leaves only whole cables behind, and running it again completes it.
 //! Re-ingesting is idempotent: a cable whose content hash is already stored is counted as
 //! unchanged and not written.
+//!
+//! The parser threads also run the extractor, and each batch stores its cables'
+//! commitments in the same transaction ([`crate::db::commitments::store`]). A cable whose
+//! text and extractor version are both already stored is skipped before it is even parsed;
+//! one whose text is stored but was extracted by another version gets its commitments
+//! re-extracted (analyst work kept).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -21,6 +27,11 @@ use tokio::sync::mpsc;
 
 use crate::cable;
 use crate::db::cables::{self as db_cables, NewCable};
+use crate::db::commitments as db_commitments;
+use crate::extract;
+
+/// Content hashes of the stored cables already extracted by this extractor, by key.
+type Snapshot = HashMap<String, Vec<u8>>;
 
 /// How progress is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +100,10 @@ pub struct Report {
     pub ingested: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Unchanged cables whose commitments were re-extracted (a new extractor version).
+    pub reextracted: usize,
+    /// What storing the commitments did.
+    pub commitments: db_commitments::Stored,
     pub failed: Vec<Failure>,
     pub files: usize,
     pub bytes: u64,
@@ -121,6 +136,22 @@ impl fmt::Display for Report {
         )?;
         for failure in &self.failed {
             writeln!(f, "  failed: {failure}")?;
+        }
+        let c = &self.commitments;
+        if c.inserted + c.updated + c.removed + c.kept > 0 || self.reextracted > 0 {
+            write!(f, "commitments: {} new, {} re-extracted", c.inserted, c.updated)?;
+            if c.removed + c.kept > 0 {
+                write!(
+                    f,
+                    ", {} no longer found ({} kept for their analyst work)",
+                    c.removed + c.kept,
+                    c.kept
+                )?;
+            }
+            if self.reextracted > 0 {
+                write!(f, "; {} unchanged cables re-extracted", self.reextracted)?;
+            }
+            writeln!(f)?;
         }
         write!(
             f,
@@ -158,6 +189,8 @@ enum Work {
 #[derive(Debug)]
 enum Item {
     Parsed(Box<NewCable>),
+    /// Stored with the same text and extracted by this extractor.
+    Unchanged,
     Failed(Failure),
     /// A file was finished (for progress).
     FileDone {
@@ -256,8 +289,14 @@ fn sha256(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Reads and parses one work item, sending cables and failures to the writer.
-fn process(work: &Work, max_file_bytes: u64, tx: &mpsc::Sender<Item>) -> Result<(), ()> {
+fn process(
+    work: &Work,
+    max_file_bytes: u64,
+    snapshot: &Snapshot,
+    tx: &mpsc::Sender<Item>,
+) -> Result<(), ()> {
     let send = |item: Item| tx.blocking_send(item).map_err(|_| ());
+    let stored = |key: &str, hash: &[u8]| snapshot.get(key).is_some_and(|h| h == hash);
     match work {
         Work::Cable(path) => {
             let fail = |reason: String| {
@@ -281,13 +320,31 @@ fn process(work: &Work, max_file_bytes: u64, tx: &mpsc::Sender<Item>) -> Result<
                 }
             };
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+            let hash = sha256(&bytes);
+            // A file named by its ID needs no parse to know it is already stored.
+            let named = stem
+                .as_deref()
+                .map(|s| s.trim().to_ascii_uppercase())
+                .filter(|s| cable::ids::looks_like_id(s));
+            if named.as_deref().is_some_and(|k| stored(k, &hash)) {
+                send(Item::Unchanged)?;
+                return send(Item::FileDone { bytes: bytes.len() as u64 });
+            }
             match cable::parse_bytes(&bytes, stem.as_deref()) {
-                Ok(cable) => send(Item::Parsed(Box::new(NewCable {
-                    key: db_cables::document_key(stem.as_deref(), &cable),
-                    content_hash: sha256(&bytes),
-                    source: path.display().to_string(),
-                    cable,
-                })))?,
+                Ok(cable) => {
+                    let key = db_cables::document_key(stem.as_deref(), &cable);
+                    if stored(&key, &hash) {
+                        send(Item::Unchanged)?;
+                    } else {
+                        send(Item::Parsed(Box::new(NewCable {
+                            key,
+                            content_hash: hash,
+                            source: path.display().to_string(),
+                            extraction: extract::extract(&cable),
+                            cable,
+                        })))?;
+                    }
+                }
                 Err(e) => send(fail(e.to_string()))?,
             }
             send(Item::FileDone { bytes: bytes.len() as u64 })
@@ -313,12 +370,18 @@ fn process(work: &Work, max_file_bytes: u64, tx: &mpsc::Sender<Item>) -> Result<
                         let mut hasher = Sha256::new();
                         hasher.update(cable.header.as_bytes());
                         hasher.update(cable.body.as_bytes());
-                        Item::Parsed(Box::new(NewCable {
-                            key: cable.reference_id.clone(),
-                            content_hash: hasher.finalize().to_vec(),
-                            source: format!("{}:{}", path.display(), row.line),
-                            cable,
-                        }))
+                        let hash = hasher.finalize().to_vec();
+                        if stored(&cable.reference_id, &hash) {
+                            Item::Unchanged
+                        } else {
+                            Item::Parsed(Box::new(NewCable {
+                                key: cable.reference_id.clone(),
+                                content_hash: hash,
+                                source: format!("{}:{}", path.display(), row.line),
+                                extraction: extract::extract(&cable),
+                                cable,
+                            }))
+                        }
                     }
                     Err(e) => Item::Failed(Failure {
                         file: path.clone(),
@@ -404,11 +467,29 @@ pub async fn run(pool: Option<&PgPool>, opts: &Options) -> Result<Report, Ingest
     } else {
         opts.workers
     };
+    let version = extract::version();
+    let snapshot: Arc<Snapshot> = Arc::new(match pool {
+        Some(pool) => {
+            let rows: Vec<(String, Vec<u8>)> =
+                sqlx::query_as("SELECT id, content_hash FROM cables WHERE extracted_with = $1")
+                    .bind(&version)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(|source| IngestError::Database {
+                        batch: 0,
+                        first: String::new(),
+                        source,
+                    })?;
+            rows.into_iter().collect()
+        }
+        None => Snapshot::new(),
+    });
     let (tx, mut rx) = mpsc::channel::<Item>(1024);
     let next = Arc::new(AtomicUsize::new(0));
     let mut threads = Vec::new();
     for i in 0..workers.min(total_files.max(1)) {
         let (work, next, tx) = (Arc::clone(&work), Arc::clone(&next), tx.clone());
+        let snapshot = Arc::clone(&snapshot);
         let max = opts.max_file_bytes;
         threads.push(
             std::thread::Builder::new()
@@ -417,7 +498,7 @@ pub async fn run(pool: Option<&PgPool>, opts: &Options) -> Result<Report, Ingest
                     loop {
                         let n = next.fetch_add(1, Ordering::Relaxed);
                         let Some(item) = work.get(n) else { break };
-                        if process(item, max, &tx).is_err() {
+                        if process(item, max, &snapshot, &tx).is_err() {
                             break; // The writer has stopped.
                         }
                     }
@@ -443,14 +524,15 @@ pub async fn run(pool: Option<&PgPool>, opts: &Options) -> Result<Report, Ingest
             }
         };
         let Some(item) = item else {
-            break flush(pool, &mut batch, &mut batch_ids, &mut report).await;
+            break flush(pool, &version, &mut batch, &mut batch_ids, &mut report).await;
         };
         match item {
             Item::Parsed(new) => {
                 // The same ID twice in one batch: store the first before the second
                 // replaces it, as if they came in one at a time.
                 if batch_ids.contains(&new.key)
-                    && let Err(e) = flush(pool, &mut batch, &mut batch_ids, &mut report).await
+                    && let Err(e) =
+                        flush(pool, &version, &mut batch, &mut batch_ids, &mut report).await
                 {
                     break Err(e);
                 }
@@ -459,11 +541,14 @@ pub async fn run(pool: Option<&PgPool>, opts: &Options) -> Result<Report, Ingest
                 batch.push(*new);
                 if batch.len() >= opts.batch_size || batch_bytes >= 32 << 20 {
                     batch_bytes = 0;
-                    if let Err(e) = flush(pool, &mut batch, &mut batch_ids, &mut report).await {
+                    if let Err(e) =
+                        flush(pool, &version, &mut batch, &mut batch_ids, &mut report).await
+                    {
                         break Err(e);
                     }
                 }
             }
+            Item::Unchanged => report.unchanged += 1,
             Item::Failed(failure) => report.failed.push(failure),
             Item::FileDone { bytes } => {
                 files_done += 1;
@@ -489,6 +574,7 @@ pub async fn run(pool: Option<&PgPool>, opts: &Options) -> Result<Report, Ingest
 /// unchanged ones (same content hash) left alone.
 async fn flush(
     pool: Option<&PgPool>,
+    version: &str,
     batch: &mut Vec<NewCable>,
     batch_ids: &mut HashSet<String>,
     report: &mut Report,
@@ -513,9 +599,9 @@ async fn flush(
     let existing =
         db_cables::existing_hashes(&mut *tx, &ids).await.map_err(|e| db_err(batch, e))?;
     let (mut new, mut changed) = (0, 0);
-    let to_write: Vec<NewCable> = batch
-        .drain(..)
-        .filter(|c| match existing.get(&c.key) {
+    // Cables whose text is stored as it is get only their commitments re-extracted.
+    let (to_write, same_text): (Vec<NewCable>, Vec<NewCable>) =
+        batch.drain(..).partition(|c| match existing.get(&c.key) {
             None => {
                 new += 1;
                 true
@@ -525,17 +611,104 @@ async fn flush(
                 true
             }
             Some(_) => false,
-        })
-        .collect();
-    let unchanged = ids.len() - to_write.len();
+        });
     if !to_write.is_empty() {
         db_cables::upsert(&mut *tx, &to_write).await.map_err(|e| db_err(&to_write, e))?;
         db_cables::replace_refs(&mut tx, &to_write).await.map_err(|e| db_err(&to_write, e))?;
     }
+    let extractions: Vec<(&str, &extract::Extraction)> =
+        to_write.iter().chain(&same_text).map(|c| (c.key.as_str(), &c.extraction)).collect();
+    let stored = db_commitments::store(&mut tx, &extractions, version)
+        .await
+        .map_err(|e| db_err(&to_write, e))?;
     tx.commit().await.map_err(|e| db_err(&to_write, e))?;
     report.ingested += new;
     report.updated += changed;
-    report.unchanged += unchanged;
+    report.unchanged += same_text.len();
+    report.reextracted += same_text.len();
+    report.commitments.inserted += stored.inserted;
+    report.commitments.updated += stored.updated;
+    report.commitments.removed += stored.removed;
+    report.commitments.kept += stored.kept;
     batch_ids.clear();
     Ok(())
+}
+
+/// What `ctrack reextract` did.
+#[derive(Debug, Clone, Default)]
+pub struct ReextractReport {
+    pub cables: usize,
+    pub commitments: db_commitments::Stored,
+    pub elapsed: Duration,
+}
+
+impl fmt::Display for ReextractReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.commitments;
+        write!(
+            f,
+            "re-extracted {} cables in {:.2} s: {} new commitments, {} updated, {} no longer found \
+             ({} kept for their analyst work)",
+            self.cables,
+            self.elapsed.as_secs_f64(),
+            c.inserted,
+            c.updated,
+            c.removed + c.kept,
+            c.kept
+        )
+    }
+}
+
+/// Re-runs the extractor over stored cables — those extracted by another version, or all
+/// of them — and stores the result, one transaction per batch. Machine fields are
+/// replaced; reviews, statuses, corrections, events and links stay (see
+/// [`db_commitments::store`]).
+pub async fn reextract(pool: &PgPool, all: bool) -> Result<ReextractReport, IngestError> {
+    let start = Instant::now();
+    let version = extract::version();
+    let mut report = ReextractReport::default();
+    let mut after = String::new();
+    let db_err =
+        |first: &str, source| IngestError::Database { batch: 0, first: first.to_string(), source };
+    loop {
+        let mut conn = pool.acquire().await.map_err(|e| db_err(&after, e))?;
+        let cables = db_commitments::stale_cables(&mut conn, &version, all, &after, 500)
+            .await
+            .map_err(|e| db_err(&after, e))?;
+        drop(conn);
+        let Some(last) = cables.last() else { break };
+        after = last.id.clone();
+        let (cables, extractions) = tokio::task::spawn_blocking(move || {
+            let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+            let per_thread = cables.len().div_ceil(threads).max(1);
+            let extractions: Vec<extract::Extraction> = std::thread::scope(|s| {
+                let handles: Vec<_> = cables
+                    .chunks(per_thread)
+                    .map(|part| {
+                        s.spawn(move || {
+                            part.iter().map(|c| extract::extract_doc(&c.doc())).collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+            });
+            (cables, extractions)
+        })
+        .await
+        .expect("the extraction task does not panic");
+        let items: Vec<(&str, &extract::Extraction)> =
+            cables.iter().map(|c| c.id.as_str()).zip(&extractions).collect();
+        let mut tx = pool.begin().await.map_err(|e| db_err(&after, e))?;
+        let stored = db_commitments::store(&mut tx, &items, &version)
+            .await
+            .map_err(|e| db_err(&after, e))?;
+        tx.commit().await.map_err(|e| db_err(&after, e))?;
+        report.cables += cables.len();
+        report.commitments.inserted += stored.inserted;
+        report.commitments.updated += stored.updated;
+        report.commitments.removed += stored.removed;
+        report.commitments.kept += stored.kept;
+    }
+    report.elapsed = start.elapsed();
+    Ok(report)
 }

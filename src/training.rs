@@ -20,8 +20,16 @@ pub fn read_labels(path: &Path) -> anyhow::Result<Vec<Label>> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            serde_json::from_str(l)
-                .with_context(|| format!("{}:{}: not a label record", path.display(), i + 1))
+            let context = || format!("{}:{}: not a label record", path.display(), i + 1);
+            let value: serde_json::Value = serde_json::from_str(l).with_context(context)?;
+            // The GUIDELINE's look-alike files (`dev_rejected.jsonl`) give a reason and no
+            // `commitment` field: those records are not commitments.
+            let look_alike = value.get("commitment").is_none() && value.get("reason").is_some();
+            let mut label: Label = serde_json::from_value(value).with_context(context)?;
+            if look_alike {
+                label.commitment = false;
+            }
+            Ok(label)
         })
         .collect()
 }
@@ -96,7 +104,7 @@ pub fn examples(cables: &[LabelledCable]) -> (Vec<(String, Vec<String>, bool)>, 
     let mut out = Vec::new();
     let mut uncovered = 0;
     for lc in cables {
-        let candidates = extract::candidates(&lc.cable, &model);
+        let candidates = extract::candidates(&extract::Doc::of(&lc.cable), &model);
         let positives: Vec<(usize, usize)> =
             lc.labels.iter().filter(|(_, l)| l.commitment).map(|(s, _)| *s).collect();
         for p in &positives {
@@ -254,7 +262,7 @@ pub fn evaluate(cables: &[LabelledCable], model: &Model) -> Evaluation {
         misses: Vec::new(),
     };
     for lc in cables {
-        let predictions = extract::extract_with(&lc.cable, model).commitments;
+        let predictions = extract::extract_with(&extract::Doc::of(&lc.cable), model).commitments;
         let positives: Vec<&((usize, usize), Label)> =
             lc.labels.iter().filter(|(_, l)| l.commitment).collect();
         let mut used = vec![false; positives.len()];
@@ -361,7 +369,7 @@ pub fn inspect(
     for lc in &cables {
         let positives: Vec<(usize, usize)> =
             lc.labels.iter().filter(|(_, l)| l.commitment).map(|(s, _)| *s).collect();
-        for c in extract::candidates(&lc.cable, &model0) {
+        for c in extract::candidates(&extract::Doc::of(&lc.cable), &model0) {
             let label = positives
                 .iter()
                 .any(|p| labels::spans_match((c.sentence.start, c.sentence.end), *p));

@@ -5,9 +5,9 @@
 //! excision), so that a wrapped line beginning "1.4 (b)" or "12. The ..." in a list does
 //! not split a paragraph.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Paragraph {
     /// `1`, `12`, `A`.
     pub number: String,

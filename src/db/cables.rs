@@ -16,6 +16,8 @@ pub struct NewCable {
     pub cable: Cable,
     pub source: String,
     pub content_hash: Vec<u8>,
+    /// The extractor's output for it.
+    pub extraction: crate::extract::Extraction,
 }
 
 /// A document's key: its file's name when that is a cable ID (the corpus and the

@@ -6,6 +6,7 @@
 //! statement against a real server.
 
 pub mod cables;
+pub mod commitments;
 pub mod managed;
 
 use std::path::PathBuf;

@@ -62,7 +62,7 @@ const MONTHS: &str = "january|february|march|april|may|june|july|august|septembe
 static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
     let m = MONTHS;
     Regex::new(&format!(
-        r"(?i)(?-u:\b)(?:(?:very |as )?soon(?: as possible)?|shortly|in the (?:near|immediate) future|in the coming (?:days|weeks|months|year)|in (?:a|one|two|three|four|a few|several) (?:days?|weeks?|months?|years?)(?:'|’)? time|(?:later |early |by the end of )?this (?:week|month|year)|(?:by |before )?(?:the )?end of (?:the |this |next )?(?:week|month|year|session)|next (?:week|month|year|session)|(?:by |before |after )?(?:the )?end of (?:(?:early|mid|late) )?(?:{m})(?: \d{{4}})?|within (?:the next )?(?:a|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|several|\d+) (?:days?|weeks?|months?|years?)|(?:in|by|before|until|from|starting in|beginning in|no later than) (?:(?:early|mid|late|the end of) )?(?:{m})\.?(?: \d{{1,2}})?(?:,? \d{{4}})?|(?:on |by |before |until )?(?:{m})\.? \d{{1,2}}(?:,? \d{{4}})?|(?:in|by|before|until|during) (?:the )?(?:first|second|third|fourth|1st|2nd|3rd|4th) (?:quarter|half)(?: of (?:\d{{4}}|the year|this year|next year))?|(?:in|by|before|until|during) (?:fiscal year |FY ?)?(?:19|20)\d\d|(?:by|before) the (?:next |upcoming )?(?:elections?|summit|session))(?-u:\b)"
+        r"(?i)(?-u:\b)(?:(?:very |as )?soon(?: as possible)?|shortly|in the (?:near|immediate) future|in the coming (?:days|weeks|months|year)|in (?:a|one|two|three|four|a few|several) (?:days?|weeks?|months?|years?)(?:'|’)? time|(?:later |early |by the end of )?this (?:week|month|year)|(?:by |before )?(?:the )?end of (?:the |this |next )?(?:week|month|year|session)|next (?:week|month|year|session)|(?:by |before |after )?(?:the )?end of (?:(?:early|mid|late) )?(?:{m})(?: \d{{4}})?|(?:by |before )?(?:the )?end of (?:19|20)\d\d|within (?:the next )?(?:a|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|several|\d+) (?:days?|weeks?|months?|years?)|(?:in|by|before|until|from|starting in|beginning in|no later than) (?:(?:early|mid|late|the end of) )?(?:{m})\.?(?: \d{{1,2}})?(?:,? \d{{4}})?|(?:on |by |before |until )?(?:{m})\.? \d{{1,2}}(?:,? \d{{4}})?|(?:in|by|before|until|during) (?:the )?(?:first|second|third|fourth|1st|2nd|3rd|4th) (?:quarter|half)(?: of (?:\d{{4}}|the year|this year|next year))?|(?:in|by|before|until|during) (?:fiscal year |FY ?)?(?:19|20)\d\d|(?:by|before) the (?:next |upcoming )?(?:elections?|summit|session))(?-u:\b)"
     ))
     .expect("deadline pattern compiles")
 });
@@ -227,7 +227,8 @@ pub fn resolve(text: &str, date: Date) -> Option<(Date, Precision)> {
     static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d\d)").unwrap());
     if let Some(c) = YEAR.captures(&t) {
         let y: i32 = c[1].parse().ok()?;
-        return Some((last_day(y, 12)?, Precision::Year));
+        let precision = if t.contains("end of") { Precision::Day } else { Precision::Year };
+        return Some((last_day(y, 12)?, precision));
     }
     if t.contains("year") {
         if t.contains("next") {
@@ -253,6 +254,10 @@ mod tests {
         assert_eq!(
             due("parliament will pass it soon"),
             Some(("soon".into(), "2007-10-11".into(), "month"))
+        );
+        assert_eq!(
+            due("will open five shelters by the end of 2009."),
+            Some(("by the end of 2009".into(), "2009-12-31".into(), "day"))
         );
         assert_eq!(
             due("a film later this month"),

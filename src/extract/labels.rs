@@ -121,8 +121,9 @@ pub fn find_folded(haystack: &str, needle: &str) -> Option<(usize, usize)> {
     map.push(haystack.len());
     let at = folded.find(needle)?;
     let start = map[at];
-    let last = at + needle.len() - 1;
-    let end = map[last] + haystack[map[last]..].chars().next().map_or(1, char::len_utf8);
+    // The needle's last character, mapped back (it may be several bytes long).
+    let (last, c) = folded[..at + needle.len()].char_indices().next_back()?;
+    let end = map[last] + c.len_utf8();
     Some((start, end))
 }
 
@@ -147,6 +148,10 @@ mod tests {
         let (s, e) = find_folded(body, "the law will pass soon.").unwrap();
         assert_eq!(&body[s..e], "the  law\nwill pass soon.");
         assert_eq!(find_folded(body, "not there"), None);
+        // Ending in a multi-byte character.
+        let body = "He said \u{201c}we will\n act\u{201d} and left.";
+        let (s, e) = find_folded(body, "\u{201c}we will act\u{201d}").unwrap();
+        assert_eq!(&body[s..e], "\u{201c}we will\n act\u{201d}");
     }
 
     #[test]

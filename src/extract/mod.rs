@@ -24,9 +24,9 @@ pub mod sentences;
 use std::sync::LazyLock;
 
 use serde::Serialize;
-use time::Date;
+use time::{Date, OffsetDateTime};
 
-use crate::cable::Cable;
+use crate::cable::{Cable, Paragraph};
 use actors::{ActorKind, People};
 use category::Category;
 use deadline::Precision;
@@ -96,6 +96,16 @@ pub enum SignalKind {
     ThirdPartyPlan,
 }
 
+impl SignalKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignalKind::Refusal => "refusal",
+            SignalKind::UsPlan => "us_plan",
+            SignalKind::ThirdPartyPlan => "third_party_plan",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Extraction {
     pub commitments: Vec<Commitment>,
@@ -110,15 +120,37 @@ pub struct Scored {
     pub score: f64,
 }
 
+/// What the extractor reads of a cable: its body, paragraphs, country tags and date. Made
+/// from a parsed [`Cable`], or from a cable's stored columns when re-extracting.
+#[derive(Debug, Clone)]
+pub struct Doc<'a> {
+    pub body: &'a str,
+    pub paragraphs: &'a [Paragraph],
+    /// Country tag codes, in tag order.
+    pub countries: Vec<&'static str>,
+    pub sent_at: Option<OffsetDateTime>,
+}
+
+impl<'a> Doc<'a> {
+    pub fn of(cable: &'a Cable) -> Doc<'a> {
+        Doc {
+            body: &cable.body,
+            paragraphs: &cable.paragraphs,
+            countries: cable.countries.iter().map(|c| c.code).collect(),
+            sent_at: cable.sent_at,
+        }
+    }
+}
+
 /// The host country: the first country among the cable's tags other than the US.
-pub fn host_country(cable: &Cable) -> Option<&'static str> {
-    cable.countries.iter().map(|c| c.code).find(|c| *c != "US")
+pub fn host_country(doc: &Doc<'_>) -> Option<&'static str> {
+    doc.countries.iter().copied().find(|c| *c != "US")
 }
 
 /// Every candidate sentence of a cable, analysed and scored with `model`.
-pub fn candidates(cable: &Cable, model: &Model) -> Vec<Scored> {
-    let people = People::from_text(&cable.body, false);
-    let host = host_country(cable);
+pub fn candidates(doc: &Doc<'_>, model: &Model) -> Vec<Scored> {
+    let people = People::from_text(doc.body, false);
+    let host = host_country(doc);
     let mut out = Vec::new();
     // The government actor carried over from earlier sentences of the paragraph: the one
     // the last candidate resolved, unless a later sentence without a cue names another.
@@ -126,7 +158,7 @@ pub fn candidates(cable: &Cable, model: &Model) -> Vec<Scored> {
     let mut paragraph: Option<Option<String>> = None;
     let mut resolved: Option<String> = None;
     let mut pending: Vec<String> = Vec::new();
-    for s in sentences::split(cable) {
+    for s in sentences::split_doc(doc.body, doc.paragraphs) {
         if paragraph.as_ref() != Some(&s.paragraph) {
             paragraph = Some(s.paragraph.clone());
             resolved = None;
@@ -158,7 +190,12 @@ pub fn candidates(cable: &Cable, model: &Model) -> Vec<Scored> {
 
 /// The commitments (and signals) of a cable, with the shipped model.
 pub fn extract(cable: &Cable) -> Extraction {
-    extract_with(cable, &MODEL)
+    extract_with(&Doc::of(cable), &MODEL)
+}
+
+/// The commitments (and signals) of a stored cable, with the shipped model.
+pub fn extract_doc(doc: &Doc<'_>) -> Extraction {
+    extract_with(doc, &MODEL)
 }
 
 /// The commitments of a cable.
@@ -166,15 +203,15 @@ pub fn commitments(cable: &Cable) -> Vec<Commitment> {
     extract(cable).commitments
 }
 
-pub fn extract_with(cable: &Cable, model: &Model) -> Extraction {
-    let host = host_country(cable);
+pub fn extract_with(doc: &Doc<'_>, model: &Model) -> Extraction {
+    let host = host_country(doc);
     let mut out = Extraction::default();
-    for c in candidates(cable, model) {
+    for c in candidates(doc, model) {
         let a = &c.analysis;
         let text = &c.sentence.text;
         let kind = a.actor_kind.unwrap_or(ActorKind::Unknown);
         if c.score >= model.threshold && kind != ActorKind::Us && kind != ActorKind::ThirdParty {
-            let deadline = deadline::find(text, cable.sent_at);
+            let deadline = deadline::find(text, doc.sent_at);
             let quantity = quantity::find(text);
             let actor = a
                 .actor

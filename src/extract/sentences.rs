@@ -51,13 +51,17 @@ const ABBREVIATIONS: &[&str] = &[
 
 /// Finds the sentences of a cable's body.
 pub fn split(cable: &Cable) -> Vec<Sentence> {
-    let body = cable.body.as_str();
+    split_doc(&cable.body, &cable.paragraphs)
+}
+
+/// Finds the sentences of a body with its paragraphs.
+pub fn split_doc(body: &str, paragraphs: &[crate::cable::Paragraph]) -> Vec<Sentence> {
     let mut out = Vec::new();
-    if cable.paragraphs.is_empty() {
+    if paragraphs.is_empty() {
         let start = text_start_without_paragraphs(body);
         split_region(body, start, body.len(), None, &mut out);
     } else {
-        for p in &cable.paragraphs {
+        for p in paragraphs {
             split_region(body, p.text_start, p.end, Some(&p.number), &mut out);
         }
     }
