@@ -124,6 +124,25 @@ fn actor_phrase(window: &str) -> Option<String> {
     {
         end -= 1;
     }
+    // "the commission has submitted": the actor is what comes before the verb group.
+    if let Some(aux) = words[..end].iter().position(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "has" | "have" | "had" | "is" | "are" | "was" | "were"
+        )
+    }) && aux > 0
+        && words[aux + 1..end].iter().all(|w| {
+            let l = w.trim_matches(|c: char| !c.is_alphanumeric());
+            l.chars().next().is_some_and(char::is_lowercase)
+                && (l.ends_with("ed")
+                    || l.ends_with("en")
+                    || l.ends_with("ing")
+                    || l == "also"
+                    || l == "now")
+        })
+    {
+        end = aux;
+    }
     let words = &words[..end];
     if words.is_empty() {
         return None;
@@ -440,5 +459,18 @@ mod tests {
         assert!(verbal("President Lugo committed to have a response by Friday.", "committed"));
         assert!(verbal("provisions that mandate the government finance five shelters", "mandate"));
         assert!(verbal("Prosecutors announced plans to open an investigation.", "plans to"));
+    }
+
+    #[test]
+    fn actor_phrases_stop_before_the_verb_group() {
+        assert_eq!(
+            actor_phrase("the interagency commission has submitted").as_deref(),
+            Some("the interagency commission")
+        );
+        assert_eq!(actor_phrase("the GOB has").as_deref(), Some("the GOB"));
+        assert_eq!(
+            actor_phrase("the Ministry of Justice").as_deref(),
+            Some("the Ministry of Justice")
+        );
     }
 }
