@@ -154,6 +154,16 @@ pub async fn store(
     .await?
     .rows_affected();
 
+    // The cable's date, for the list's ordering.
+    sqlx::query(
+        "UPDATE commitments c SET sent_at = k.sent_at FROM cables k
+         WHERE c.cable_id = ANY($1) AND k.id = c.cable_id AND k.sent_at IS NOT NULL
+           AND c.sent_at IS DISTINCT FROM k.sent_at",
+    )
+    .bind(&keys)
+    .execute(&mut *conn)
+    .await?;
+
     store_signals(conn, items).await?;
     sqlx::query("UPDATE cables SET extracted_with = $2 WHERE id = ANY($1)")
         .bind(&keys)

@@ -8,6 +8,8 @@
 pub mod cables;
 pub mod commitments;
 pub mod managed;
+pub mod tracking;
+pub mod users;
 
 use std::path::PathBuf;
 use std::time::Duration;
