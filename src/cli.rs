@@ -22,6 +22,24 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// One command for a new user: start the database, load the demo cables, serve the
+    /// web app, and print its address and a login.
+    Demo {
+        /// Address to serve on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+    },
+    /// Run pending migrations and serve the web app.
+    Serve {
+        /// Address to serve on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+    },
+    /// Manage web users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Load cables from files, directories (recursively) and cables.csv files.
     ///
     /// Re-ingesting is idempotent: unchanged cables are skipped, changed ones updated.
@@ -134,6 +152,30 @@ pub enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password comes from a prompt, or from standard input with
+    /// --password-stdin.
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Read the password from standard input (its first line).
+        #[arg(long)]
+        password_stdin: bool,
+        /// Reset the password and role if the user exists.
+        #[arg(long)]
+        update: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Viewer,
+    Analyst,
+    Admin,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ProgressArg {
     Auto,
@@ -153,6 +195,60 @@ pub enum Outcome {
 
 pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
+        Command::Demo { bind } => {
+            let db = Database::open(&Location::from_env(), 16).await?;
+            eprintln!("ctrack: data in {}", db.target());
+            let (report, password) = crate::demo::load(&db.pool).await?;
+            println!("{report}");
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+            println!();
+            println!("Commitment Tracker is running at http://{bind}/");
+            println!("Sign in as `{}` with password `{password}`", crate::demo::DEMO_USER);
+            println!("(a new password each time the demo starts). Stop with Ctrl-C.");
+            let served = crate::web::serve_on(db.pool.clone(), listener).await;
+            db.close().await;
+            served?;
+            Ok(Outcome::Ok)
+        }
+        Command::Serve { bind } => {
+            let db = Database::open(&Location::from_env(), 16).await?;
+            eprintln!("ctrack: data in {}", db.target());
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+            println!("Commitment Tracker is running at http://{bind}/ (Ctrl-C stops it)");
+            let served = crate::web::serve_on(db.pool.clone(), listener).await;
+            db.close().await;
+            served?;
+            Ok(Outcome::Ok)
+        }
+        Command::User { command: UserCommand::Add { name, role, password_stdin, update } } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                line.trim_end_matches(['\r', '\n']).to_string()
+            } else {
+                let first = prompt_password(&format!("Password for {name}: "))?;
+                let again = prompt_password("Again: ")?;
+                if first != again {
+                    anyhow::bail!("the two passwords differ");
+                }
+                first
+            };
+            let role = match role {
+                RoleArg::Viewer => crate::db::users::Role::Viewer,
+                RoleArg::Analyst => crate::db::users::Role::Analyst,
+                RoleArg::Admin => crate::db::users::Role::Admin,
+            };
+            let db = Database::open(&Location::from_env(), 2).await?;
+            let added = crate::db::users::add(&db.pool, &name, &password, role, update).await;
+            db.close().await;
+            let user = added?;
+            println!("user {} ({}) saved", user.username, user.role.as_str());
+            Ok(Outcome::Ok)
+        }
         Command::Ingest { paths, progress, batch_size, max_file_size, workers, dry_run } => {
             let opts = ingest::Options {
                 paths,
@@ -223,6 +319,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Ok(Outcome::Ok)
         }
     }
+}
+
+/// Reads a password from the terminal without echoing it.
+fn prompt_password(prompt: &str) -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    eprint!("{prompt}");
+    std::io::stderr().flush()?;
+    let stdin = std::io::stdin();
+    let fd = libc::STDIN_FILENO;
+    let terminal = stdin.is_terminal();
+    // SAFETY: termios is plain data; tcgetattr fills it, tcsetattr reads it.
+    let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+    if terminal && unsafe { libc::tcgetattr(fd, &mut saved) } == 0 {
+        let mut quiet = saved;
+        quiet.c_lflag &= !libc::ECHO;
+        unsafe { libc::tcsetattr(fd, libc::TCSANOW, &quiet) };
+    }
+    let mut line = String::new();
+    let read = stdin.read_line(&mut line);
+    if terminal {
+        unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
+        eprintln!();
+    }
+    read?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 /// `ctrack extract`: commitments per cable, on every core, in input order.

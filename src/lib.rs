@@ -7,9 +7,11 @@
 pub mod cable;
 pub mod cli;
 pub mod db;
+pub mod demo;
 pub mod extract;
 pub mod ingest;
 pub mod text;
 pub mod training;
+pub mod web;
 
 pub use db::MIGRATOR;
