@@ -456,6 +456,9 @@ impl Meter {
 }
 
 /// Ingests `opts.paths` into the database (or only parses them, with `dry_run`).
+/// Loads that store at least this many cables refresh the planner's statistics.
+const ANALYZE_AFTER: usize = 1000;
+
 pub async fn run(pool: Option<&PgPool>, opts: &Options) -> Result<Report, IngestError> {
     let start = Instant::now();
     let mut report = Report::default();
@@ -564,6 +567,14 @@ pub async fn run(pool: Option<&PgPool>, opts: &Options) -> Result<Report, Ingest
         let _ = t.join();
     }
     meter.finish();
+    // After a large load the planner's statistics are stale until autovacuum gets round to
+    // it, and the list pages' plans with them: refresh them now (a fraction of a second).
+    if let Some(pool) = pool
+        && report.ingested + report.updated >= ANALYZE_AFTER
+        && let Err(e) = sqlx::query("ANALYZE cables, commitments").execute(pool).await
+    {
+        tracing::warn!("ANALYZE after the load failed: {e}");
+    }
     report.files = total_files;
     report.elapsed = start.elapsed();
     report.peak_rss_kib = peak_rss_kib();
