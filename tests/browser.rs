@@ -233,6 +233,18 @@ impl Driver {
         self.call("POST", &format!("/element/{el}/click"), None);
     }
 
+    /// Clicks something that loads a new page (a submit button, a link) and waits until the
+    /// new page has loaded: a form's navigation starts after the click returns, so reading
+    /// the page straight away could still see the old one.
+    fn click_to_next_page(&self, css: &str) {
+        self.script("window.__ctrackOldPage = true; return null");
+        self.click(css);
+        self.wait_for(
+            &format!("the page after clicking {css}"),
+            "return !window.__ctrackOldPage && document.readyState === 'complete'",
+        );
+    }
+
     /// Chooses an `<option>` by its value, by clicking it as a user would.
     fn select(&self, select_css: &str, value: &str) {
         self.click(&format!("{select_css} option[value=\"{value}\"]"));
@@ -242,10 +254,15 @@ impl Driver {
         self.call("POST", "/execute/sync", Some(json!({"script": js, "args": []})))
     }
 
-    /// Waits (up to 10 s) until `js` returns true.
+    /// Waits (up to 10 s) until `js` returns true. An error counts as not yet: the script
+    /// may run while one page gives way to the next.
     fn wait_for(&self, what: &str, js: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
-        while self.script(js) != json!(true) {
+        let path = format!("/session/{}/execute/sync", self.session);
+        let body = json!({"script": js, "args": []});
+        while http(self.addr, "POST", &path, Some(&body)).ok().map(|v| v["value"].clone())
+            != Some(json!(true))
+        {
             assert!(Instant::now() < deadline, "timed out waiting for {what}");
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -306,7 +323,7 @@ fn an_analyst_works_a_commitment_in_chromium() {
     b.screenshot("login");
     b.type_into("input[name=username]", "demo");
     b.type_into("input[name=password]", &password);
-    b.click("form button[type=submit]");
+    b.click_to_next_page("form button[type=submit]");
     b.screenshot("signed-in");
     assert!(b.url().ends_with("/commitments?country=TI"), "back where we started: {}", b.url());
 
@@ -321,7 +338,7 @@ fn an_analyst_works_a_commitment_in_chromium() {
     b.type_into("form.filters input[name=country]", "TI");
     b.select("form.filters select[name=status]", "open");
     b.type_into("form.filters input[name=q]", "action plan");
-    b.click("form.filters button[type=submit]");
+    b.click_to_next_page("form.filters button[type=submit]");
     let url = b.url();
     assert!(
         url.contains("country=TI") && url.contains("status=open") && url.contains("q=action"),
@@ -331,7 +348,7 @@ fn an_analyst_works_a_commitment_in_chromium() {
     b.screenshot("filtered-list");
 
     // Open it: the sentence is highlighted inside its paragraph.
-    b.click("table.list tbody tr td:nth-child(4) a");
+    b.click_to_next_page("table.list tbody tr td:nth-child(4) a");
     assert!(b.url().contains("/commitments/"));
     let highlighted = b.text("blockquote.paragraph mark.current");
     assert!(highlighted.contains("action plan"), "highlighted sentence: {highlighted}");
@@ -354,7 +371,7 @@ fn an_analyst_works_a_commitment_in_chromium() {
     b.type_into("#link-form input[name=cable]", "07DUSHANBE1402");
     b.select("#link-form select[name=kind]", "follow_up");
     b.type_into("#link-form textarea[name=note]", "Shelter figures reported in November");
-    b.click("#link-form button[type=submit]");
+    b.click_to_next_page("#link-form button[type=submit]");
     assert!(b.text("ul.links").contains("07DUSHANBE1402"), "the link is listed");
     b.screenshot("linked");
 
@@ -362,7 +379,7 @@ fn an_analyst_works_a_commitment_in_chromium() {
     b.select("#status-form select[name=status]", "fulfilled");
     b.type_into("#status-form textarea[name=note]", "Plan adopted; see the follow-up cable");
     b.type_into("#status-form input[name=evidence]", "07DUSHANBE1402");
-    b.click("#status-form button[type=submit]");
+    b.click_to_next_page("#status-form button[type=submit]");
     assert_eq!(b.text("#current-status").to_lowercase(), "fulfilled");
     let history = b.text("table.history");
     assert!(history.contains("Plan adopted; see the follow-up cable"), "history: {history}");
