@@ -348,21 +348,28 @@ fn prompt_password(prompt: &str) -> anyhow::Result<String> {
 
 /// `ctrack extract`: commitments per cable, on every core, in input order.
 fn extract_files(paths: &[PathBuf], json: bool) -> anyhow::Result<Outcome> {
+    let version = crate::extract::version();
+    print_in_order(paths, |f| vec![extract_one(f, json, &version)])
+}
+
+/// Runs `lines` on every file under `paths` on every core, and prints what it returns in
+/// input order (each chunk written before the next starts); failures go to stderr after.
+fn print_in_order<F>(paths: &[PathBuf], lines: F) -> anyhow::Result<Outcome>
+where
+    F: Fn(&std::path::Path) -> Vec<Result<String, ingest::Failure>> + Sync,
+{
     let mut failures = Vec::new();
     let files = ingest::discover_files(paths, &mut failures);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let version = crate::extract::version();
+    let lines = &lines;
     for chunk in files.chunks(512) {
         let per_thread = chunk.len().div_ceil(threads);
         let results: Vec<Vec<Result<String, ingest::Failure>>> = std::thread::scope(|s| {
             let handles: Vec<_> = chunk
                 .chunks(per_thread.max(1))
-                .map(|part| {
-                    let version = &version;
-                    s.spawn(move || part.iter().map(|f| extract_one(f, json, version)).collect())
-                })
+                .map(|part| s.spawn(move || part.iter().flat_map(|f| lines(f)).collect()))
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
         });
@@ -502,35 +509,7 @@ async fn sql(args: &[String]) -> anyhow::Result<Outcome> {
 
 /// `ctrack parse`: parses on every core, prints in input order.
 fn parse(paths: &[PathBuf], json: bool, text: bool) -> anyhow::Result<Outcome> {
-    let mut failures = Vec::new();
-    let files = ingest::discover_files(paths, &mut failures);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    // Chunks parsed in parallel, each chunk written in order before the next starts.
-    for chunk in files.chunks(512) {
-        let per_thread = chunk.len().div_ceil(threads);
-        let results: Vec<Vec<Result<String, ingest::Failure>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = chunk
-                .chunks(per_thread.max(1))
-                .map(|part| {
-                    s.spawn(move || part.iter().flat_map(|f| render(f, json, text)).collect())
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-        });
-        for result in results.into_iter().flatten() {
-            match result {
-                Ok(line) => out.write_all(line.as_bytes())?,
-                Err(failure) => failures.push(failure),
-            }
-        }
-    }
-    out.flush()?;
-    for f in &failures {
-        eprintln!("ctrack: {f}");
-    }
-    Ok(if failures.is_empty() { Outcome::Ok } else { Outcome::SomeFailed })
+    print_in_order(paths, |f| render(f, json, text))
 }
 
 /// One file's output lines (a cables.csv gives one per row).
