@@ -143,6 +143,34 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A per-country status summary (CSV, JSON or Markdown), as of a stated day.
+    ///
+    /// Counts per status and category, overdue and stale commitments first, then the rest,
+    /// each with its status, last change, source cable, due date, latest evidence and a
+    /// permalink. Dismissed extractions are left out.
+    Export {
+        /// A TAGS country code (TI, BR, ...), or `all` for one summary per country.
+        #[arg(long)]
+        country: String,
+        #[arg(long, value_enum)]
+        format: FormatArg,
+        /// Only commitments from cables sent on or after this day (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        since: Option<time::Date>,
+        /// Only commitments from cables sent on or before this day (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        until: Option<time::Date>,
+        /// The day overdue and stale are judged against (default: today, UTC).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<time::Date>,
+        /// Write to this file (replaced only when the export is complete) instead of
+        /// standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Where the web app is reached, for the permalinks.
+        #[arg(long, env = "CTRACK_BASE_URL", default_value = DEFAULT_BASE_URL)]
+        base_url: String,
+    },
     /// Run psql on ctrack's database (starting the managed server for as long as it runs).
     ///
     /// Arguments go to psql: `ctrack sql -c 'SELECT count(*) FROM cables'`.
@@ -174,6 +202,21 @@ pub enum RoleArg {
     Viewer,
     Analyst,
     Admin,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    Json,
+    Md,
+}
+
+/// Where permalinks point unless CTRACK_BASE_URL or --base-url says otherwise.
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
+
+fn parse_date(s: &str) -> Result<time::Date, String> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|_| format!("{s:?} is not a date like 2008-03-31"))
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -289,6 +332,39 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             println!("{}", report?);
             Ok(Outcome::Ok)
         }
+        Command::Export { country, format, since, until, as_of, out, base_url } => {
+            let format = match format {
+                FormatArg::Csv => crate::export::Format::Csv,
+                FormatArg::Json => crate::export::Format::Json,
+                FormatArg::Md => crate::export::Format::Markdown,
+            };
+            if let (Some(s), Some(u)) = (since, until)
+                && s > u
+            {
+                anyhow::bail!("--since {s} is after --until {u}");
+            }
+            let req = crate::export::Request {
+                countries: crate::export::Countries::parse(&country)?,
+                scope: crate::export::Scope {
+                    since,
+                    until,
+                    as_of: as_of.unwrap_or_else(|| time::OffsetDateTime::now_utc().date()),
+                },
+                base_url,
+            };
+            let db = Database::open(&Location::from_env(), 2).await?;
+            let written = export(&db.pool, format, &req, out.as_deref()).await;
+            db.close().await;
+            let written = written?;
+            eprintln!(
+                "ctrack: exported {} commitment{} of {} countr{}",
+                written.commitments,
+                if written.commitments == 1 { "" } else { "s" },
+                written.countries,
+                if written.countries == 1 { "y" } else { "ies" }
+            );
+            Ok(Outcome::Ok)
+        }
         Command::Parse { files, json, text } => parse(&files, json, text),
         Command::Sql { args } => sql(&args).await,
         Command::Sentences { files, candidates, json } => sentences(&files, candidates, json),
@@ -319,6 +395,43 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Ok(Outcome::Ok)
         }
     }
+}
+
+/// Writes an export to standard output, or to `out` through a temporary file beside it that
+/// replaces `out` only once the export is complete.
+async fn export(
+    pool: &sqlx::PgPool,
+    format: crate::export::Format,
+    req: &crate::export::Request,
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<crate::export::Written> {
+    use crate::export::WriteSink;
+    use anyhow::Context;
+    let Some(path) = out else {
+        let mut sink = WriteSink(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()));
+        let written = crate::export::write(pool, format, req, &mut sink).await?;
+        sink.0.flush()?;
+        return Ok(written);
+    };
+    let dir =
+        path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let name = path.file_name().context("--out names no file")?.to_string_lossy();
+    let tmp = dir.join(format!(".{name}.{}.partial", std::process::id()));
+    let file =
+        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    let mut sink = WriteSink(std::io::BufWriter::new(file));
+    let result = async {
+        let written = crate::export::write(pool, format, req, &mut sink).await?;
+        sink.0.flush()?;
+        sink.0.get_ref().sync_all()?;
+        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+        anyhow::Ok(written)
+    }
+    .await;
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// Reads a password from the terminal without echoing it.

@@ -8,6 +8,7 @@ pub mod cable;
 pub mod cli;
 pub mod db;
 pub mod demo;
+pub mod export;
 pub mod extract;
 pub mod ingest;
 pub mod text;

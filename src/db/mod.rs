@@ -7,6 +7,7 @@
 
 pub mod cables;
 pub mod commitments;
+pub mod export;
 pub mod managed;
 pub mod tracking;
 pub mod users;

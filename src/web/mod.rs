@@ -8,6 +8,7 @@
 
 pub mod auth;
 mod error;
+mod exports;
 mod pages;
 mod view;
 
@@ -32,6 +33,8 @@ pub struct AppState {
     pub pool: PgPool,
     pub limiter: Arc<auth::LoginLimiter>,
     pub sessions: Arc<auth::SessionCache>,
+    /// Where users reach the app, for permalinks in exports.
+    pub base_url: String,
 }
 
 impl AppState {
@@ -40,6 +43,10 @@ impl AppState {
             pool,
             limiter: Arc::new(auth::LoginLimiter::default()),
             sessions: Arc::new(auth::SessionCache::default()),
+            base_url: std::env::var("CTRACK_BASE_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| crate::cli::DEFAULT_BASE_URL.to_string()),
         }
     }
 }
@@ -67,6 +74,7 @@ pub fn app(state: AppState) -> Router {
         .route("/cables", get(pages::cable_search))
         .route("/cables/{id}", get(pages::cable))
         .route("/countries/{code}", get(pages::country))
+        .merge(exports::router())
         .route("/static/{file}", get(static_file))
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .merge(upload)
@@ -83,8 +91,13 @@ pub async fn serve(pool: PgPool, addr: SocketAddr) -> anyhow::Result<()> {
     serve_on(pool, listener).await
 }
 
+/// Serves on `listener`; permalinks use CTRACK_BASE_URL, else the address listened on.
 pub async fn serve_on(pool: PgPool, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
-    let app = app(AppState::new(pool));
+    let mut state = AppState::new(pool);
+    if std::env::var_os("CTRACK_BASE_URL").is_none_or(|u| u.is_empty()) {
+        state.base_url = format!("http://{}", listener.local_addr()?);
+    }
+    let app = app(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())
         .await?;
@@ -138,6 +151,7 @@ async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> 
     let (body, mime): (&'static str, &'static str) = match file.as_str() {
         "style.css" => (include_str!("../../static/style.css"), "text/css; charset=utf-8"),
         "app.js" => (include_str!("../../static/app.js"), "text/javascript; charset=utf-8"),
+        "export-schema.json" => (crate::export::SCHEMA, "application/schema+json"),
         _ => return AppError::NotFound.into_response(),
     };
     (

@@ -25,7 +25,7 @@ pub struct Nav {
 }
 
 impl Nav {
-    fn of(auth: &Auth) -> Nav {
+    pub fn of(auth: &Auth) -> Nav {
         Nav {
             username: auth.user.username.clone(),
             role: auth.user.role.as_str(),
@@ -56,7 +56,7 @@ fn options(values: &[&str], selected: &str, blank: Option<&str>) -> Vec<Opt> {
     out
 }
 
-fn html(t: &impl Template) -> Result<Response, AppError> {
+pub fn html(t: &impl Template) -> Result<Response, AppError> {
     Ok(Html(t.render()?).into_response())
 }
 
