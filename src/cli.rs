@@ -171,6 +171,26 @@ pub enum Command {
         #[arg(long, env = "CTRACK_BASE_URL", default_value = DEFAULT_BASE_URL)]
         base_url: String,
     },
+    /// Write every status event, link, review, correction and user to a JSON file.
+    ///
+    /// Password hashes are left out unless --with-secrets is given. Cables are not in the
+    /// backup: keep the cable files, ingest them again, then `ctrack restore`.
+    Backup {
+        /// The file to write (replaced only when the backup is complete; readable by its
+        /// owner only).
+        #[arg(long)]
+        out: PathBuf,
+        /// Include password hashes, so users can sign in with their passwords after a
+        /// restore.
+        #[arg(long)]
+        with_secrets: bool,
+    },
+    /// Bring a backup's analyst work into this database (ingest the cables first).
+    ///
+    /// Commitments are matched by cable and sentence or span; one the extractor no longer
+    /// finds is put back. One transaction: on any error nothing changes. Restoring the same
+    /// file twice adds nothing the second time.
+    Restore { file: PathBuf },
     /// Run psql on ctrack's database (starting the managed server for as long as it runs).
     ///
     /// Arguments go to psql: `ctrack sql -c 'SELECT count(*) FROM cables'`.
@@ -365,6 +385,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             );
             Ok(Outcome::Ok)
         }
+        Command::Backup { out, with_secrets } => {
+            let db = Database::open(&Location::from_env(), 2).await?;
+            let backup = crate::backup::collect(&db.pool, with_secrets).await;
+            db.close().await;
+            let backup = backup?;
+            let mut bytes = serde_json::to_vec_pretty(&backup)?;
+            bytes.push(b'\n');
+            replace_file(&out, &bytes, 0o600)?;
+            let events: usize = backup.commitments.iter().map(|c| c.events.len()).sum();
+            let links: usize = backup.commitments.iter().map(|c| c.links.len()).sum();
+            eprintln!(
+                "ctrack: backed up {} commitments with {events} events and {links} links, and {} \
+                 users{}, to {}",
+                backup.commitments.len(),
+                backup.users.len(),
+                if with_secrets { " with password hashes" } else { "" },
+                out.display()
+            );
+            Ok(Outcome::Ok)
+        }
+        Command::Restore { file } => {
+            let backup = crate::backup::read(&file)?;
+            let db = Database::open(&Location::from_env(), 2).await?;
+            let restored = crate::backup::restore(&db.pool, &file, &backup).await;
+            db.close().await;
+            println!("{}", restored?);
+            Ok(Outcome::Ok)
+        }
         Command::Parse { files, json, text } => parse(&files, json, text),
         Command::Sql { args } => sql(&args).await,
         Command::Sentences { files, candidates, json } => sentences(&files, candidates, json),
@@ -432,6 +480,37 @@ async fn export(
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Where a file is written before it replaces `path`: beside it, so the rename is atomic.
+fn partial_path(path: &std::path::Path) -> anyhow::Result<PathBuf> {
+    use anyhow::Context;
+    let dir =
+        path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let name = path.file_name().context("--out names no file")?.to_string_lossy();
+    Ok(dir.join(format!(".{name}.{}.partial", std::process::id())))
+}
+
+/// Writes `bytes` to `path` with permissions `mode`, replacing it only when all is written.
+fn replace_file(path: &std::path::Path, bytes: &[u8], mode: u32) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::os::unix::fs::OpenOptionsExt;
+    let tmp = partial_path(path)?;
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(mode)
+            .open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Reads a password from the terminal without echoing it.

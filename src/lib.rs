@@ -4,6 +4,7 @@
 //! The pipeline runs one way: [`cable`] parses text, [`ingest`] stores it through [`db`],
 //! and the command line ([`cli`]) and web pages read it back.
 
+pub mod backup;
 pub mod cable;
 pub mod cli;
 pub mod db;

@@ -576,3 +576,122 @@ async fn downloads_need_a_login_and_every_role_may_export() {
     assert_eq!(schema, export::SCHEMA);
     db.drop_db().await;
 }
+
+/// A summary with this database's IDs taken out, to compare two databases.
+async fn comparable_summary(db: &TestDb) -> serde_json::Value {
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&export_string(db, Format::Json, &request(Countries::All)).await)
+            .unwrap();
+    for summary in doc["summaries"].as_array_mut().unwrap() {
+        let rows = summary["commitments"].as_array_mut().unwrap();
+        for row in rows.iter_mut() {
+            let row = row.as_object_mut().unwrap();
+            row.remove("id");
+            row.remove("permalink");
+        }
+        rows.sort_by_key(|r| r.to_string());
+    }
+    doc
+}
+
+/// A backup as JSON, without the moment it was made.
+fn comparable_backup(backup: &ctrack::backup::Backup) -> serde_json::Value {
+    let mut v = serde_json::to_value(backup).unwrap();
+    v.as_object_mut().unwrap().remove("created_at");
+    v
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_backup_restored_into_a_freshly_ingested_database_loses_nothing() {
+    let (db, dir) = fixture("backup").await;
+    let backup = ctrack::backup::collect(&db.pool, false).await.unwrap();
+    assert_eq!(backup.commitments.len(), 5, "every commitment an analyst touched");
+    assert!(backup.users.iter().all(|u| u.password_hash.is_none()), "no secrets by default");
+    let file = tempdir("backup-file").join("backup.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(&backup).unwrap()).unwrap();
+
+    // A new database from the same cable files, where the extractor no longer finds the
+    // Icelandic police commitment (6).
+    let fresh = TestDb::new().await;
+    ingest(&fresh, &dir).await;
+    store_hand_made(&fresh).await;
+    sqlx::query("DELETE FROM commitments WHERE sentence LIKE 'The police will train%'")
+        .execute(&fresh.pool)
+        .await
+        .unwrap();
+    let read = ctrack::backup::read(&file).unwrap();
+    let restored = ctrack::backup::restore(&fresh.pool, &file, &read).await.unwrap();
+    assert_eq!((restored.matched, restored.recreated), (4, 1), "{restored}");
+    assert_eq!(restored.users, 3);
+    assert_eq!(restored.without_password.len(), 3);
+
+    let again = ctrack::backup::collect(&fresh.pool, false).await.unwrap();
+    let mut expected = comparable_backup(&backup);
+    // The one put back is marked as no longer extracted; all else is as it was.
+    for c in expected["commitments"].as_array_mut().unwrap() {
+        if c["sentence"].as_str().unwrap().starts_with("The police will train") {
+            c["extracted"] = false.into();
+        }
+    }
+    assert_eq!(comparable_backup(&again), expected);
+    assert_eq!(comparable_summary(&fresh).await, comparable_summary(&db).await);
+
+    // Restoring the same file again adds nothing.
+    let twice = ctrack::backup::restore(&fresh.pool, &file, &read).await.unwrap();
+    assert_eq!((twice.events, twice.links, twice.users, twice.recreated), (0, 0, 0, 0));
+    assert_eq!(
+        comparable_backup(&ctrack::backup::collect(&fresh.pool, false).await.unwrap()),
+        expected
+    );
+
+    // Without secrets, a restored user cannot sign in until given a password.
+    let (_, hash) = users::credentials(&fresh.pool, "ana").await.unwrap().unwrap();
+    assert!(!users::verify_password("correct horse battery", Some(&hash)));
+    fresh.drop_db().await;
+    db.drop_db().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restore_that_cannot_be_complete_changes_nothing() {
+    let (db, dir) = fixture("partial").await;
+    let with_secrets = ctrack::backup::collect(&db.pool, true).await.unwrap();
+    let file = tempdir("partial-file").join("secrets.json");
+    std::fs::write(&file, serde_json::to_vec(&with_secrets).unwrap()).unwrap();
+
+    // Only the Tajik cables are stored: the backup names Bahraini and Icelandic ones.
+    let partial = TestDb::new().await;
+    let only_ti = tempdir("partial-ti");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap().to_str().unwrap().contains("DUSHANBE") {
+            std::fs::copy(&path, only_ti.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    ingest(&partial, &only_ti).await;
+    let read = ctrack::backup::read(&file).unwrap();
+    let err = ctrack::backup::restore(&partial.pool, &file, &read).await.unwrap_err().to_string();
+    assert!(err.contains("secrets.json"), "{err}");
+    assert!(err.contains("08MANAMA303") && err.contains("09MANAMA404"), "{err}");
+    assert!(err.contains("nothing was changed"), "{err}");
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM commitment_events")
+        .fetch_one(&partial.pool)
+        .await
+        .unwrap();
+    let users: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&partial.pool).await.unwrap();
+    assert_eq!((events, users), (0, 0));
+
+    // With the cables in, a backup with secrets lets users sign in as before.
+    ingest(&partial, &dir).await;
+    ctrack::backup::restore(&partial.pool, &file, &read).await.unwrap();
+    let (_, hash) = users::credentials(&partial.pool, "ana").await.unwrap().unwrap();
+    assert!(users::verify_password("correct horse battery", Some(&hash)));
+
+    // A file that is not a backup is named with the reason.
+    let bogus = file.with_file_name("bogus.json");
+    std::fs::write(&bogus, "{\"format\": \"something else\"}").unwrap();
+    let err = ctrack::backup::read(&bogus).unwrap_err().to_string();
+    assert!(err.starts_with(&bogus.display().to_string()), "{err}");
+    partial.drop_db().await;
+    db.drop_db().await;
+}

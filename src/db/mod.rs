@@ -5,6 +5,7 @@
 //! without a database or prepared query metadata, and the integration tests run every
 //! statement against a real server.
 
+pub mod backup;
 pub mod cables;
 pub mod commitments;
 pub mod export;
