@@ -16,54 +16,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CORPUS=${CTRACK_CORPUS:-../shared/corpus}/cables
 RUNS=${RUNS:-3}
 SCALES=("$@")
 [ ${#SCALES[@]} -eq 0 ] && SCALES=(1 10)
-[ -d "$CORPUS" ] || { echo "no corpus at $CORPUS (set CTRACK_CORPUS)" >&2; exit 1; }
+. scripts/lib.sh
 
-cargo build --release --quiet
-BIN=$PWD/target/release/ctrack
-WORK=$(mktemp -d /tmp/ctrack-bench.XXXXXX)
-chmod 755 "$WORK"
-export CTRACK_DATA_DIR=$WORK/data
-unset DATABASE_URL
-HOLDER=
-cleanup() {
-    [ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null && wait "$HOLDER" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-now() { echo "$EPOCHREALTIME"; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-sql() { PGOPTIONS='-c client_min_messages=warning' "$BIN" sql -qAt -v ON_ERROR_STOP=1 "$@" 2>/dev/null; }
-
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $("$BIN" --version)"
+machine
 echo "server:  $(sql -c 'SHOW server_version' 2>/dev/null) (managed, in $CTRACK_DATA_DIR)"
-
-# Keep the managed server up for the whole run; every ctrack below attaches to it.
-"$BIN" sql -qc 'SELECT pg_sleep(1e6)' >/dev/null 2>&1 &
-HOLDER=$!
-until sql -c 'SELECT 1' >/dev/null 2>&1; do sleep 0.2; done
+hold_server
 
 declare -A RESULT
 for scale in "${SCALES[@]}"; do
     dir=$CORPUS
     if [ "$scale" -ne 1 ]; then
         dir=$WORK/corpus-x$scale
-        python3 - "$CORPUS" "$dir" "$scale" <<'PY'
-import os, re, sys
-src, dst, scale = sys.argv[1], sys.argv[2], int(sys.argv[3])
-os.makedirs(dst)
-for name in sorted(os.listdir(src)):
-    data = open(os.path.join(src, name), 'rb').read()
-    m = re.match(r'^(\d\d)(.*?)(\d+)\.txt$', name)
-    for k in range(scale):
-        new = name if k == 0 else f"{m.group(1)}{m.group(2)}{int(m.group(3)) + k * 10_000_000}.txt"
-        open(os.path.join(dst, new), 'wb').write(data)
-PY
+        repeat_corpus "$dir" "$scale" 0
     fi
     files=$(find "$dir" -type f | wc -l)
     bytes=$(find "$dir" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')

@@ -17,41 +17,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CORPUS=${CTRACK_CORPUS:-../shared/corpus}/cables
 CONNS=${CONNS:-32}
 SECS=${SECS:-30}
 TARGET=${TARGET:-100000}
 PORT=${PORT:-8391}
 COUNTRY=${COUNTRY:-BR}
-[ -d "$CORPUS" ] || { echo "no corpus at $CORPUS (set CTRACK_CORPUS)" >&2; exit 1; }
 for tool in wrk pgbench curl python3; do
     command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }
 done
+. scripts/lib.sh
 
-cargo build --release --quiet
-BIN=$PWD/target/release/ctrack
-WORK=$(mktemp -d /tmp/ctrack-webbench.XXXXXX)
-chmod 755 "$WORK"
-export CTRACK_DATA_DIR=$WORK/data
-unset DATABASE_URL
-SERVER=
-cleanup() {
-    [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-sql() { PGOPTIONS='-c client_min_messages=warning' "$BIN" sql -qAt -v ON_ERROR_STOP=1 "$@" 2>/dev/null; }
 BASE=http://127.0.0.1:$PORT
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $("$BIN" --version); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
+echo "$(machine); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
 
 # One server for the whole run: `ctrack serve` keeps the managed cluster up, and every
 # other ctrack below attaches to it.
 "$BIN" ingest --progress none "$CORPUS" >/dev/null 2>&1 || true
 echo bench-password-1 | "$BIN" user add bench --role viewer --password-stdin --update >/dev/null
 "$BIN" serve --bind "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
-SERVER=$!
+BACKGROUND+=($!)
 until curl -fs -o /dev/null "$BASE/login"; do sleep 0.2; done
 SOCKET=$(sql -c 'SHOW unix_socket_directories' | cut -d, -f1)
 
@@ -140,17 +125,7 @@ per=$(sql -c 'SELECT count(*) FROM commitments')
 scale=$(( (TARGET + per - 1) / per ))
 if [ "$scale" -gt 1 ]; then
     dir=$WORK/corpus-x$scale
-    python3 - "$CORPUS" "$dir" "$scale" <<'PY'
-import os, re, sys
-src, dst, scale = sys.argv[1], sys.argv[2], int(sys.argv[3])
-os.makedirs(dst)
-for name in sorted(os.listdir(src)):
-    data = open(os.path.join(src, name), 'rb').read()
-    m = re.match(r'^(\d\d)(.*?)(\d+)\.txt$', name)
-    for k in range(1, scale):
-        new = f"{m.group(1)}{m.group(2)}{int(m.group(3)) + k * 10_000_000}.txt"
-        open(os.path.join(dst, new), 'wb').write(data)
-PY
+    repeat_corpus "$dir" "$scale" 1
     "$BIN" ingest --progress none "$dir" >/dev/null 2>&1 || true
     measure "corpus x$scale"
 fi
