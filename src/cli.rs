@@ -64,6 +64,9 @@ pub enum Command {
         /// Parse and report without touching a database.
         #[arg(long)]
         dry_run: bool,
+        /// Do not compute follow-up suggestions after the load.
+        #[arg(long)]
+        no_suggest: bool,
     },
     /// Re-run the extractor over the stored cables after an extractor change.
     ///
@@ -92,6 +95,18 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// One JSON object per cable: {"cable_id", "commitments": [...]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Follow-up suggestions for the commitments of one cable: later cables that cite it
+    /// or name what was promised, best first, with the link kind and the reasons.
+    ///
+    /// Computes them afresh (as ingest does) and prints them; dismissed ones are left out.
+    Suggest {
+        /// The cable, by ID.
+        #[arg(long)]
+        cable: String,
+        /// One JSON object per commitment.
         #[arg(long)]
         json: bool,
     },
@@ -312,7 +327,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             println!("user {} ({}) saved", user.username, user.role.as_str());
             Ok(Outcome::Ok)
         }
-        Command::Ingest { paths, progress, batch_size, max_file_size, workers, dry_run } => {
+        Command::Ingest {
+            paths,
+            progress,
+            batch_size,
+            max_file_size,
+            workers,
+            dry_run,
+            no_suggest,
+        } => {
             let opts = ingest::Options {
                 paths,
                 progress: match progress {
@@ -325,6 +348,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 max_file_bytes: (max_file_size * 1024.0 * 1024.0) as u64,
                 workers,
                 dry_run,
+                suggest: !no_suggest,
             };
             let report = if dry_run {
                 ingest::run(None, &opts).await?
@@ -413,6 +437,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             println!("{}", restored?);
             Ok(Outcome::Ok)
         }
+        Command::Suggest { cable, json } => {
+            let db = Database::open(&Location::from_env(), 4).await?;
+            let result = suggest(&db.pool, &cable, json).await;
+            db.close().await;
+            result
+        }
         Command::Parse { files, json, text } => parse(&files, json, text),
         Command::Sql { args } => sql(&args).await,
         Command::Sentences { files, candidates, json } => sentences(&files, candidates, json),
@@ -480,6 +510,67 @@ async fn export(
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// `ctrack suggest`: refreshes one cable's suggestions and prints them.
+async fn suggest(pool: &sqlx::PgPool, cable: &str, json: bool) -> anyhow::Result<Outcome> {
+    let targets = crate::db::follow::of_cable(pool, cable).await?;
+    if targets.is_empty() {
+        let stored = crate::db::tracking::cable(pool, &cable.trim().to_ascii_uppercase()).await?;
+        if stored.is_none() {
+            anyhow::bail!("no cable {cable} is stored");
+        }
+    }
+    let ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
+    crate::follow::refresh(pool, targets.clone(), false).await?;
+    let suggestions = crate::db::follow::list(pool, &ids).await?;
+    let canonical: String = crate::db::tracking::cable(pool, &cable.trim().to_ascii_uppercase())
+        .await?
+        .map(|c| c.canonical_id)
+        .unwrap_or_else(|| cable.trim().to_ascii_uppercase());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for t in &targets {
+        let mine: Vec<&crate::db::follow::Suggestion> =
+            suggestions.iter().filter(|s| s.commitment_id == t.id).collect();
+        if json {
+            let candidates: Vec<serde_json::Value> = mine
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "cable_id": s.cable_id,
+                        "score": (f64::from(s.score) * 1000.0).round() / 1000.0,
+                        "kind": s.kind,
+                        "reasons": s.reasons.0,
+                        "state": s.state,
+                    })
+                })
+                .collect();
+            let line = serde_json::json!({
+                "commitment_id": t.id,
+                "cable_id": canonical,
+                "sentence": t.sentence,
+                "candidates": candidates,
+            });
+            writeln!(out, "{line}")?;
+        } else {
+            writeln!(out, "commitment {}: {}", t.id, t.sentence)?;
+            if mine.is_empty() {
+                writeln!(out, "  no later cable found")?;
+            }
+            for s in mine {
+                writeln!(
+                    out,
+                    "  {:>5.2}  {:<10} {}  {}",
+                    s.score,
+                    s.kind,
+                    s.cable_id,
+                    s.reasons.0.join("; ")
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Ok)
 }
 
 /// Where a file is written before it replaces `path`: beside it, so the rename is atomic.

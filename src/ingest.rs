@@ -55,6 +55,8 @@ pub struct Options {
     pub workers: usize,
     /// Parse and report, but write nothing.
     pub dry_run: bool,
+    /// Compute follow-up suggestions for what the new cables may speak to.
+    pub suggest: bool,
 }
 
 impl Default for Options {
@@ -66,6 +68,7 @@ impl Default for Options {
             max_file_bytes: 10 * 1024 * 1024,
             workers: 0,
             dry_run: false,
+            suggest: true,
         }
     }
 }
@@ -112,6 +115,10 @@ pub struct Report {
     pub interrupted: bool,
     /// Peak resident memory of this process so far, in KiB.
     pub peak_rss_kib: u64,
+    /// Follow-up suggestions computed after the load, and how long that took.
+    pub suggested: Option<(crate::follow::Refreshed, Duration)>,
+    /// Row keys of the cables stored or re-extracted.
+    pub written: Vec<String>,
 }
 
 impl Report {
@@ -152,6 +159,15 @@ impl fmt::Display for Report {
                 write!(f, "; {} unchanged cables re-extracted", self.reextracted)?;
             }
             writeln!(f)?;
+        }
+        if let Some((r, took)) = &self.suggested {
+            writeln!(
+                f,
+                "suggestions: {} for {} commitments in {:.2} s",
+                r.suggestions,
+                r.commitments,
+                took.as_secs_f64()
+            )?;
         }
         write!(
             f,
@@ -336,13 +352,12 @@ fn process(
                     if stored(&key, &hash) {
                         send(Item::Unchanged)?;
                     } else {
-                        send(Item::Parsed(Box::new(NewCable {
+                        send(Item::Parsed(Box::new(NewCable::new(
                             key,
-                            content_hash: hash,
-                            source: path.display().to_string(),
-                            extraction: extract::extract(&cable),
                             cable,
-                        })))?;
+                            path.display().to_string(),
+                            hash,
+                        ))))?;
                     }
                 }
                 Err(e) => send(fail(e.to_string()))?,
@@ -374,13 +389,12 @@ fn process(
                         if stored(&cable.reference_id, &hash) {
                             Item::Unchanged
                         } else {
-                            Item::Parsed(Box::new(NewCable {
-                                key: cable.reference_id.clone(),
-                                content_hash: hash,
-                                source: format!("{}:{}", path.display(), row.line),
-                                extraction: extract::extract(&cable),
+                            Item::Parsed(Box::new(NewCable::new(
+                                cable.reference_id.clone(),
                                 cable,
-                            }))
+                                format!("{}:{}", path.display(), row.line),
+                                hash,
+                            )))
                         }
                     }
                     Err(e) => Item::Failed(Failure {
@@ -575,6 +589,25 @@ pub async fn run(pool: Option<&PgPool>, opts: &Options) -> Result<Report, Ingest
     {
         tracing::warn!("ANALYZE after the load failed: {e}");
     }
+    // Suggestions for what the new cables may speak to: their own commitments against
+    // later cables, and earlier open commitments against them.
+    if let Some(pool) = pool
+        && opts.suggest
+        && result.is_ok()
+        && !report.interrupted
+        && !report.written.is_empty()
+    {
+        let began = Instant::now();
+        let refreshed = async {
+            let targets = crate::db::follow::affected(pool, &report.written).await?;
+            crate::follow::refresh(pool, targets, report.written.len() >= ANALYZE_AFTER).await
+        }
+        .await;
+        match refreshed {
+            Ok(r) => report.suggested = Some((r, began.elapsed())),
+            Err(e) => tracing::warn!("computing follow-up suggestions failed: {e}"),
+        }
+    }
     report.files = total_files;
     report.elapsed = start.elapsed();
     report.peak_rss_kib = peak_rss_kib();
@@ -627,6 +660,12 @@ async fn flush(
         db_cables::upsert(&mut *tx, &to_write).await.map_err(|e| db_err(&to_write, e))?;
         db_cables::replace_refs(&mut tx, &to_write).await.map_err(|e| db_err(&to_write, e))?;
     }
+    let index: Vec<(&str, &str, &[crate::follow::CueSentence])> = to_write
+        .iter()
+        .chain(&same_text)
+        .map(|c| (c.key.as_str(), c.follow_text.as_str(), c.cues.as_slice()))
+        .collect();
+    crate::db::follow::store_index(&mut tx, &index).await.map_err(|e| db_err(&to_write, e))?;
     let extractions: Vec<(&str, &extract::Extraction)> =
         to_write.iter().chain(&same_text).map(|c| (c.key.as_str(), &c.extraction)).collect();
     let stored = db_commitments::store(&mut tx, &extractions, version)
@@ -637,6 +676,7 @@ async fn flush(
     report.updated += changed;
     report.unchanged += same_text.len();
     report.reextracted += same_text.len();
+    report.written.extend(to_write.iter().chain(&same_text).map(|c| c.key.clone()));
     report.commitments.inserted += stored.inserted;
     report.commitments.updated += stored.updated;
     report.commitments.removed += stored.removed;
@@ -689,30 +729,53 @@ pub async fn reextract(pool: &PgPool, all: bool) -> Result<ReextractReport, Inge
         drop(conn);
         let Some(last) = cables.last() else { break };
         after = last.id.clone();
-        let (cables, extractions) = tokio::task::spawn_blocking(move || {
+        type Follow = (String, Vec<crate::follow::CueSentence>);
+        let (cables, extractions, follow) = tokio::task::spawn_blocking(move || {
             let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
             let per_thread = cables.len().div_ceil(threads).max(1);
-            let extractions: Vec<extract::Extraction> = std::thread::scope(|s| {
-                let handles: Vec<_> = cables
-                    .chunks(per_thread)
-                    .map(|part| {
-                        s.spawn(move || {
-                            part.iter().map(|c| extract::extract_doc(&c.doc())).collect::<Vec<_>>()
+            let (extractions, follow): (Vec<extract::Extraction>, Vec<Follow>) =
+                std::thread::scope(|s| {
+                    let handles: Vec<_> = cables
+                        .chunks(per_thread)
+                        .map(|part| {
+                            s.spawn(move || {
+                                part.iter()
+                                    .map(|c| {
+                                        let follow = (
+                                            crate::follow::index_text(
+                                                c.countries.iter().map(String::as_str),
+                                                c.subject.as_deref(),
+                                                &c.body,
+                                            ),
+                                            crate::follow::cue_sentences_of(
+                                                &c.body,
+                                                &c.paragraphs.0,
+                                            ),
+                                        );
+                                        (extract::extract_doc(&c.doc()), follow)
+                                    })
+                                    .collect::<Vec<_>>()
+                            })
                         })
-                    })
-                    .collect();
-                handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-            });
-            (cables, extractions)
+                        .collect();
+                    handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).unzip()
+                });
+            (cables, extractions, follow)
         })
         .await
         .expect("the extraction task does not panic");
         let items: Vec<(&str, &extract::Extraction)> =
             cables.iter().map(|c| c.id.as_str()).zip(&extractions).collect();
+        let index: Vec<(&str, &str, &[crate::follow::CueSentence])> = cables
+            .iter()
+            .zip(&follow)
+            .map(|(c, (text, cues))| (c.id.as_str(), text.as_str(), cues.as_slice()))
+            .collect();
         let mut tx = pool.begin().await.map_err(|e| db_err(&after, e))?;
         let stored = db_commitments::store(&mut tx, &items, &version)
             .await
             .map_err(|e| db_err(&after, e))?;
+        crate::db::follow::store_index(&mut tx, &index).await.map_err(|e| db_err(&after, e))?;
         tx.commit().await.map_err(|e| db_err(&after, e))?;
         report.cables += cables.len();
         report.commitments.inserted += stored.inserted;

@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod export;
 pub mod extract;
+pub mod follow;
 pub mod ingest;
 pub mod text;
 pub mod training;

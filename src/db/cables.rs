@@ -18,6 +18,28 @@ pub struct NewCable {
     pub content_hash: Vec<u8>,
     /// The extractor's output for it.
     pub extraction: crate::extract::Extraction,
+    /// What the follow-up engine reads of it: its words, and its status sentences.
+    pub follow_text: String,
+    pub cues: Vec<crate::follow::CueSentence>,
+}
+
+impl NewCable {
+    /// Parses nothing: takes a parsed cable and computes what is stored beside it.
+    pub fn new(key: String, cable: Cable, source: String, content_hash: Vec<u8>) -> NewCable {
+        NewCable {
+            key,
+            source,
+            content_hash,
+            extraction: crate::extract::extract(&cable),
+            follow_text: crate::follow::index_text(
+                cable.countries.iter().map(|c| c.code),
+                cable.subject.as_deref(),
+                &cable.body,
+            ),
+            cues: crate::follow::cue_sentences(&cable),
+            cable,
+        }
+    }
 }
 
 /// A document's key: its file's name when that is a cable ID (the corpus and the

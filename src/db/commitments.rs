@@ -227,7 +227,7 @@ pub async fn stale_cables(
     limit: i64,
 ) -> sqlx::Result<Vec<StoredCable>> {
     sqlx::query_as(
-        "SELECT id, body, paragraphs, countries, sent_at FROM cables
+        "SELECT id, subject, body, paragraphs, countries, sent_at FROM cables
          WHERE id > $1 AND ($2 OR extracted_with IS DISTINCT FROM $3)
          ORDER BY id LIMIT $4",
     )
@@ -243,6 +243,7 @@ pub async fn stale_cables(
 #[derive(Debug, sqlx::FromRow)]
 pub struct StoredCable {
     pub id: String,
+    pub subject: Option<String>,
     pub body: String,
     pub paragraphs: sqlx::types::Json<Vec<crate::cable::Paragraph>>,
     pub countries: Vec<String>,

@@ -9,6 +9,7 @@ pub mod backup;
 pub mod cables;
 pub mod commitments;
 pub mod export;
+pub mod follow;
 pub mod managed;
 pub mod tracking;
 pub mod users;

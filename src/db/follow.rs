@@ -1,0 +1,367 @@
+//! The follow-up engine's SQL: each cable's full-text index and status sentences (written
+//! at ingest), the evidence that later cables speak to commitments, and the stored
+//! suggestions with analysts' decisions on them.
+
+use sqlx::{PgConnection, PgExecutor};
+use time::OffsetDateTime;
+
+use crate::follow::{CueSentence, Evidence};
+
+/// Writes the full-text index and status sentences of the given cables (row keys, index
+/// text, status sentences), replacing what was there.
+pub async fn store_index(
+    conn: &mut PgConnection,
+    items: &[(&str, &str, &[CueSentence])],
+) -> sqlx::Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<&str> = items.iter().map(|i| i.0).collect();
+    let texts: Vec<&str> = items.iter().map(|i| i.1).collect();
+    sqlx::query(
+        "UPDATE cables k SET search = to_tsvector('english', t.text)
+         FROM unnest($1::text[], $2::text[]) AS t(id, text) WHERE k.id = t.id",
+    )
+    .bind(&keys)
+    .bind(&texts)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM status_cues WHERE cable_id = ANY($1)")
+        .bind(&keys)
+        .execute(&mut *conn)
+        .await?;
+    let (mut cable, mut start, mut end, mut cue, mut sentence) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (key, _, cues) in items {
+        for c in cues.iter() {
+            cable.push(*key);
+            start.push(c.start as i32);
+            end.push(c.end as i32);
+            cue.push(c.cue.as_str());
+            sentence.push(c.sentence.as_str());
+        }
+    }
+    sqlx::query(
+        "INSERT INTO status_cues (cable_id, start_byte, end_byte, cue, sentence)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[])
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(&cable)
+    .bind(&start)
+    .bind(&end)
+    .bind(&cue)
+    .bind(&sentence)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Recounts how many cables each word is in.
+pub async fn refresh_term_stats(conn: &mut PgConnection) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM term_stats").execute(&mut *conn).await?;
+    sqlx::query(
+        "INSERT INTO term_stats (word, ndoc)
+         SELECT word, ndoc FROM ts_stat('SELECT search FROM cables WHERE search IS NOT NULL')",
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether the word counts are missing (never computed, or computed on no cables).
+pub async fn term_stats_empty(ex: impl PgExecutor<'_>) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM term_stats)").fetch_one(ex).await
+}
+
+/// For each term, how many cables have it (for a phrase, its rarest word's count), and how
+/// many cables are stored.
+pub async fn term_frequencies(
+    ex: impl PgExecutor<'_>,
+    terms: &[String],
+) -> sqlx::Result<(std::collections::HashMap<String, i64>, i64)> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT t.term, COALESCE(min(s.ndoc), 0)::bigint,
+                (SELECT count(*) FROM cables)
+         FROM unnest($1::text[]) AS t(term)
+         LEFT JOIN LATERAL unnest(tsvector_to_array(to_tsvector('english', t.term))) AS w(lex)
+              ON true
+         LEFT JOIN term_stats s ON s.word = w.lex
+         GROUP BY t.term",
+    )
+    .bind(terms)
+    .fetch_all(ex)
+    .await?;
+    let total = rows.first().map_or(0, |r| r.2);
+    Ok((rows.into_iter().map(|(t, n, _)| (t, n)).collect(), total))
+}
+
+/// A commitment whose suggestions are (re)computed: its ID, country and sentence.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Target {
+    pub id: i64,
+    pub country: String,
+    pub sentence: String,
+}
+
+/// The commitments new cables may speak to: those of the cables themselves, and the open
+/// or in-progress ones of the same countries from before them.
+pub async fn affected(ex: impl PgExecutor<'_>, cable_keys: &[String]) -> sqlx::Result<Vec<Target>> {
+    sqlx::query_as(
+        "WITH w AS (
+             SELECT unnest(countries) AS country, max(sent_at) AS latest
+             FROM cables WHERE id = ANY($1) GROUP BY 1
+         )
+         SELECT c.id, c.eff_country AS country, c.sentence FROM commitments c
+         WHERE c.review <> 'dismissed' AND c.eff_country IS NOT NULL
+           AND (c.extracted OR c.revision > 0)
+           AND (c.cable_id = ANY($1)
+                OR (c.status IN ('open', 'in_progress')
+                    AND EXISTS (SELECT 1 FROM w WHERE w.country = c.eff_country
+                                AND c.sent_at < w.latest)))
+         ORDER BY c.id",
+    )
+    .bind(cable_keys)
+    .fetch_all(ex)
+    .await
+}
+
+/// The commitments of one cable (given by key or canonical ID).
+pub async fn of_cable(ex: impl PgExecutor<'_>, cable: &str) -> sqlx::Result<Vec<Target>> {
+    sqlx::query_as(
+        "SELECT c.id, c.eff_country AS country, c.sentence
+         FROM commitments c JOIN cables k ON k.id = c.cable_id
+         WHERE (k.id = $1 OR k.canonical_id = $1) AND c.eff_country IS NOT NULL
+         ORDER BY c.start_byte, c.id",
+    )
+    .bind(cable.trim().to_ascii_uppercase())
+    .fetch_all(ex)
+    .await
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct EvidenceRow {
+    commitment_id: i64,
+    cable_id: String,
+    source: String,
+    source_subject: String,
+    subject: String,
+    direct_ref: Option<String>,
+    via: Option<String>,
+    shared_tags: Vec<String>,
+    n_terms: i32,
+    matched: Vec<String>,
+    cue: Option<String>,
+    cue_sentence: Option<String>,
+    cue_named: Option<i64>,
+    repeat_sentence: Option<String>,
+    repeat_named: Option<i64>,
+}
+
+/// Later cables about the same country that cite the commitment's cable (directly or
+/// through one cable between) or name its key terms, with what each has to show. Input:
+/// commitment IDs, and for each the `to_tsquery` expression that finds its candidates
+/// (nearest in time first) and its terms joined by U+001F.
+pub async fn evidence(
+    ex: impl PgExecutor<'_>,
+    ids: &[i64],
+    finds: &[String],
+    terms: &[String],
+) -> sqlx::Result<Vec<(i64, String, Evidence)>> {
+    let rows: Vec<EvidenceRow> = sqlx::query_as(
+        "WITH c AS (
+             SELECT c.id, c.eff_country AS country, c.sent_at, c.cable_id AS source_key,
+                    k.canonical_id AS source, COALESCE(k.subject, '') AS source_subject,
+                    k.tags AS source_tags, to_tsquery('english', t.find) AS find,
+                    string_to_array(t.terms, E'\\x1f') AS terms,
+                    ARRAY(SELECT array_to_string(
+                              tsvector_to_array(to_tsvector('english', w)), ' ')
+                          FROM unnest(string_to_array(t.terms, E'\\x1f')) w) AS term_lexemes
+             FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(id, find, terms)
+             JOIN commitments c ON c.id = t.id
+             JOIN cables k ON k.id = c.cable_id
+             WHERE c.eff_country IS NOT NULL
+         ),
+         cited AS (
+             SELECT c.id, r.cable_id AS later, min(COALESCE(r.label, '')) AS label
+             FROM c JOIN cable_refs r ON r.kind = 'cable' AND r.target = c.source
+             GROUP BY 1, 2
+         ),
+         chained AS (
+             SELECT c.id, r2.cable_id AS later, min(m.canonical_id) AS via
+             FROM c
+             JOIN cable_refs r1 ON r1.kind = 'cable' AND r1.target = c.source
+             JOIN cables m ON m.id = r1.cable_id
+             JOIN cable_refs r2 ON r2.kind = 'cable' AND r2.target = m.canonical_id
+             GROUP BY 1, 2
+         ),
+         content AS (
+             SELECT c.id, x.later FROM c CROSS JOIN LATERAL (
+                 SELECT k.id AS later FROM cables k
+                 WHERE k.countries @> ARRAY[c.country] AND k.search @@ c.find
+                   AND k.sent_at > c.sent_at
+                 ORDER BY k.sent_at
+                 LIMIT 8
+             ) x
+         ),
+         pairs AS (
+             SELECT id, later FROM cited
+             UNION SELECT id, later FROM chained
+             UNION SELECT id, later FROM content
+         )
+         SELECT p.id AS commitment_id, k.id AS cable_id, c.source, c.source_subject,
+                COALESCE(k.subject, '') AS subject, ci.label AS direct_ref, ch.via,
+                ARRAY(SELECT t FROM unnest(k.tags) t
+                      WHERE length(t) > 2 AND t = ANY(c.source_tags)) AS shared_tags,
+                cardinality(c.terms) AS n_terms,
+                ARRAY(SELECT t FROM unnest(c.terms, c.term_lexemes) AS x(t, lexemes)
+                      WHERE lexemes <> ''
+                        AND string_to_array(lexemes, ' ') <@ lex.words) AS matched,
+                cue.cue, cue.sentence AS cue_sentence, cue.named AS cue_named,
+                rep.sentence AS repeat_sentence, rep.named AS repeat_named
+         FROM pairs p
+         JOIN c ON c.id = p.id
+         JOIN cables k ON k.id = p.later
+         LEFT JOIN cited ci ON ci.id = p.id AND ci.later = p.later
+         LEFT JOIN chained ch ON ch.id = p.id AND ch.later = p.later
+         -- The later cable's words, read once (each use of the stored vector would
+         -- decompress it again).
+         CROSS JOIN LATERAL (SELECT tsvector_to_array(k.search) AS words) lex
+         LEFT JOIN LATERAL (
+             SELECT s.cue, s.sentence, named FROM status_cues s
+             CROSS JOIN LATERAL (
+                 SELECT count(*) AS named FROM unnest(c.terms) t
+                 WHERE s.search @@ plainto_tsquery('english', t)) n
+             WHERE s.cable_id = k.id AND named > 0
+             ORDER BY named DESC, s.start_byte LIMIT 1
+         ) cue ON true
+         LEFT JOIN LATERAL (
+             SELECT o.sentence, named FROM commitments o
+             CROSS JOIN LATERAL (
+                 SELECT count(*) AS named FROM unnest(c.terms) t
+                 WHERE o.search @@ plainto_tsquery('english', t)) n
+             WHERE o.cable_id = k.id AND o.eff_country = c.country AND named > 0
+             ORDER BY named DESC, o.start_byte LIMIT 1
+         ) rep ON true
+         WHERE k.sent_at > c.sent_at AND k.canonical_id <> c.source
+           AND k.countries @> ARRAY[c.country]",
+    )
+    .bind(ids)
+    .bind(finds)
+    .bind(terms)
+    .fetch_all(ex)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let evidence = Evidence {
+                source: r.source,
+                direct_ref: r.direct_ref,
+                via: r.via,
+                source_subject: r.source_subject,
+                subject: r.subject,
+                shared_tags: r.shared_tags,
+                terms: r.n_terms.max(0) as usize,
+                matched: r.matched,
+                cue: match (r.cue.as_deref().and_then(crate::follow::Cue::parse), r.cue_sentence) {
+                    (Some(cue), Some(s)) => Some((cue, s, r.cue_named.unwrap_or(0) as usize)),
+                    _ => None,
+                },
+                repeat: r.repeat_sentence.map(|s| (s, r.repeat_named.unwrap_or(0) as usize)),
+            };
+            (r.commitment_id, r.cable_id, evidence)
+        })
+        .collect())
+}
+
+/// A suggestion to store.
+#[derive(Debug, Clone)]
+pub struct NewSuggestion {
+    pub commitment_id: i64,
+    pub cable_id: String,
+    pub score: f32,
+    pub kind: &'static str,
+    pub reasons: Vec<String>,
+}
+
+/// Replaces the open suggestions of these commitments with `new`; accepted and dismissed
+/// ones stay as they are and are not proposed again.
+pub async fn replace(
+    conn: &mut PgConnection,
+    commitments: &[i64],
+    new: &[NewSuggestion],
+) -> sqlx::Result<u64> {
+    sqlx::query("DELETE FROM suggestions WHERE commitment_id = ANY($1) AND state = 'open'")
+        .bind(commitments)
+        .execute(&mut *conn)
+        .await?;
+    let ids: Vec<i64> = new.iter().map(|s| s.commitment_id).collect();
+    let cables: Vec<&str> = new.iter().map(|s| s.cable_id.as_str()).collect();
+    let scores: Vec<f32> = new.iter().map(|s| s.score).collect();
+    let kinds: Vec<&str> = new.iter().map(|s| s.kind).collect();
+    let reasons: Vec<serde_json::Value> =
+        new.iter().map(|s| serde_json::json!(s.reasons)).collect();
+    let done = sqlx::query(
+        "INSERT INTO suggestions (commitment_id, cable_id, score, kind, reasons)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::real[], $4::text[], $5::jsonb[])
+         ON CONFLICT (commitment_id, cable_id) DO NOTHING",
+    )
+    .bind(&ids)
+    .bind(&cables)
+    .bind(&scores)
+    .bind(&kinds)
+    .bind(&reasons)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// A stored suggestion, as pages and `ctrack suggest` show it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Suggestion {
+    pub commitment_id: i64,
+    /// The later cable's row key and canonical ID.
+    pub cable_key: String,
+    pub cable_id: String,
+    pub subject: Option<String>,
+    pub sent_at: Option<OffsetDateTime>,
+    pub score: f32,
+    pub kind: String,
+    pub reasons: sqlx::types::Json<Vec<String>>,
+    pub state: String,
+    pub decided_by: Option<String>,
+}
+
+/// The suggestions of these commitments that are not dismissed, best first.
+pub async fn list(ex: impl PgExecutor<'_>, commitments: &[i64]) -> sqlx::Result<Vec<Suggestion>> {
+    sqlx::query_as(
+        "SELECT s.commitment_id, s.cable_id AS cable_key, k.canonical_id AS cable_id, k.subject,
+                k.sent_at, s.score, s.kind, s.reasons, s.state, s.decided_by
+         FROM suggestions s JOIN cables k ON k.id = s.cable_id
+         WHERE s.commitment_id = ANY($1) AND s.state <> 'dismissed'
+         ORDER BY s.commitment_id, s.score DESC, k.sent_at, s.cable_id",
+    )
+    .bind(commitments)
+    .fetch_all(ex)
+    .await
+}
+
+/// Marks an open suggestion accepted or dismissed; its kind when there was one to decide.
+pub async fn decide(
+    conn: &mut PgConnection,
+    commitment_id: i64,
+    cable_key: &str,
+    state: &str,
+    user: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "UPDATE suggestions SET state = $3, decided_by = $4, decided_at = now()
+         WHERE commitment_id = $1 AND cable_id = $2 AND state = 'open'
+         RETURNING kind",
+    )
+    .bind(commitment_id)
+    .bind(cable_key)
+    .bind(state)
+    .bind(user)
+    .fetch_optional(conn)
+    .await
+}
