@@ -10,9 +10,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use common::db::TestDb;
+use common::web::{get, session};
 use ctrack::db::tracking::{self, Corrections};
 use ctrack::db::users::{self, Role};
 use ctrack::export::{self, Countries, Format, Scope, WriteSink};
@@ -20,7 +20,6 @@ use ctrack::extract::actors::ActorKind;
 use ctrack::extract::category::Category;
 use ctrack::extract::{Commitment, Extraction};
 use time::macros::date;
-use tower::ServiceExt;
 
 const HOSTILE_CELL: &str = "=HYPERLINK(\"http://evil.example\",\"Click\") The ministry will fund one shelter by June 2009.";
 const HOSTILE_ACTOR: &str = "=cmd|' /C calc'!A0";
@@ -490,33 +489,6 @@ async fn a_country_without_commitments_gets_an_empty_summary() {
     db.drop_db().await;
 }
 
-async fn get(
-    app: &axum::Router,
-    path: &str,
-    cookie: &str,
-) -> (StatusCode, axum::http::HeaderMap, String) {
-    let mut req = Request::get(path);
-    if !cookie.is_empty() {
-        req = req.header(header::COOKIE, cookie);
-    }
-    let res = app.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = axum::body::to_bytes(res.into_body(), 16 << 20).await.unwrap();
-    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// A session cookie for `name`, stored the way sign-in stores it (the SHA-256 of the token).
-async fn session(db: &TestDb, name: &str) -> String {
-    use sha2::Digest;
-    let (user, _) = users::credentials(&db.pool, name).await.unwrap().unwrap();
-    let token = ctrack::web::token();
-    let expires = time::OffsetDateTime::now_utc() + ctrack::web::SESSION_TTL;
-    let hash = sha2::Sha256::digest(token.as_bytes()).to_vec();
-    users::create_session(&db.pool, &hash, user.id, &ctrack::web::token(), expires).await.unwrap();
-    format!("ctrack_session={token}")
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn downloads_need_a_login_and_every_role_may_export() {
     let (db, _) = fixture("web").await;
@@ -534,7 +506,7 @@ async fn downloads_need_a_login_and_every_role_may_export() {
         assert_eq!(status, StatusCode::SEE_OTHER, "{path}");
         assert!(headers[header::LOCATION].to_str().unwrap().starts_with("/login"), "{path}");
     }
-    let viewer = session(&db, "vera").await;
+    let viewer = session(&db, "vera").await.cookie;
     let (status, headers, body) = get(&app, paths[0], &viewer).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");

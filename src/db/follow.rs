@@ -345,23 +345,25 @@ pub async fn list(ex: impl PgExecutor<'_>, commitments: &[i64]) -> sqlx::Result<
     .await
 }
 
-/// Marks an open suggestion accepted or dismissed; its kind when there was one to decide.
+/// Marks an open suggestion accepted or dismissed (the cable by key); its kind and reasons
+/// when there was one to decide.
 pub async fn decide(
     conn: &mut PgConnection,
     commitment_id: i64,
     cable_key: &str,
     state: &str,
     user: &str,
-) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar(
+) -> sqlx::Result<Option<(String, Vec<String>)>> {
+    let row: Option<(String, sqlx::types::Json<Vec<String>>)> = sqlx::query_as(
         "UPDATE suggestions SET state = $3, decided_by = $4, decided_at = now()
          WHERE commitment_id = $1 AND cable_id = $2 AND state = 'open'
-         RETURNING kind",
+         RETURNING kind, reasons",
     )
     .bind(commitment_id)
     .bind(cable_key)
     .bind(state)
     .bind(user)
     .fetch_optional(conn)
-    .await
+    .await?;
+    Ok(row.map(|(kind, reasons)| (kind, reasons.0)))
 }

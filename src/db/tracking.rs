@@ -721,6 +721,62 @@ pub async fn add_link(
     Ok(())
 }
 
+/// Accepts a suggested follow-up: links the cable with the suggested kind (the reasons as
+/// the note) and, with `set_status`, marks the commitment fulfilled or stalled as the
+/// suggestion says, citing the cable as evidence. Each is an event, as if done by hand.
+pub async fn accept_suggestion(
+    conn: &mut PgConnection,
+    id: i64,
+    revision: i32,
+    user: &str,
+    cable: &str,
+    and_status: bool,
+) -> Result<(), ChangeError> {
+    let Some((kind, reasons)) =
+        crate::db::follow::decide(conn, id, cable, "accepted", user).await?
+    else {
+        return Err(ChangeError::Invalid(format!(
+            "there is no open suggestion of {cable} for this commitment (already decided?)"
+        )));
+    };
+    let note = format!("suggested: {}", reasons.join("; "));
+    let note: String = note.chars().take(4000).collect();
+    add_link(conn, id, revision, user, cable, &kind, &note, "suggestion").await?;
+    let status = match kind.as_str() {
+        "fulfils" => Some("fulfilled"),
+        "stalls" => Some("stalled"),
+        _ => None,
+    };
+    if and_status && let Some(status) = status {
+        set_status(
+            conn,
+            id,
+            revision + 1,
+            user,
+            status,
+            "accepted a suggested follow-up",
+            Some(cable),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Dismisses a suggested follow-up; it is not proposed again.
+pub async fn dismiss_suggestion(
+    conn: &mut PgConnection,
+    id: i64,
+    user: &str,
+    cable: &str,
+) -> Result<(), ChangeError> {
+    match crate::db::follow::decide(conn, id, cable, "dismissed", user).await? {
+        Some(_) => Ok(()),
+        None => Err(ChangeError::Invalid(format!(
+            "there is no open suggestion of {cable} for this commitment (already decided?)"
+        ))),
+    }
+}
+
 pub async fn remove_link(
     conn: &mut PgConnection,
     id: i64,

@@ -71,6 +71,8 @@ pub fn app(state: AppState) -> Router {
         .route("/commitments/{id}/correct", post(pages::correct))
         .route("/commitments/{id}/links", post(pages::add_link))
         .route("/commitments/{id}/links/{link}/delete", post(pages::remove_link))
+        .route("/commitments/{id}/suggestions/accept", post(pages::accept_suggestion))
+        .route("/commitments/{id}/suggestions/dismiss", post(pages::dismiss_suggestion))
         .route("/cables", get(pages::cable_search))
         .route("/cables/{id}", get(pages::cable))
         .route("/countries/{code}", get(pages::country))

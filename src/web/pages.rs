@@ -251,6 +251,7 @@ struct CommitmentPage {
     status_label: String,
     events: Vec<EventRow>,
     links: Vec<LinkRow>,
+    suggestions: Vec<SuggestionRow>,
     statuses: Vec<Opt>,
     reviews: Vec<Opt>,
     categories: Vec<Opt>,
@@ -279,6 +280,20 @@ struct LinkRow {
     date: String,
 }
 
+/// A proposed follow-up cable, with why.
+struct SuggestionRow {
+    cable_key: String,
+    cable_id: String,
+    subject: String,
+    date: String,
+    kind: String,
+    kind_label: String,
+    score: String,
+    reasons: Vec<String>,
+    /// The status accepting it can also set ("fulfilled", "stalled").
+    sets: Option<&'static str>,
+}
+
 /// What the analyst typed into a form that was refused, given back so nothing is lost.
 #[derive(Default)]
 struct Draft {
@@ -299,6 +314,7 @@ async fn render_commitment(
     let cable = tracking::cable(&mut *conn, &c.cable_id).await?.ok_or(AppError::NotFound)?;
     let events = tracking::events(&mut *conn, id).await?;
     let links = tracking::links(&mut *conn, id).await?;
+    let suggestions = crate::db::follow::list(&mut *conn, &[id]).await?;
     let (from, to) =
         view::paragraph_around(&cable.body, c.start_byte as usize, c.end_byte as usize);
     let spans = vec![(c.id, c.start_byte as usize, c.end_byte as usize, c.status.clone())];
@@ -341,6 +357,25 @@ async fn render_commitment(
                 username: l.username,
                 subject: l.subject.unwrap_or_default(),
                 date: l.sent_at.map_or_else(|| "date unknown".into(), view::date_of),
+            })
+            .collect(),
+        suggestions: suggestions
+            .into_iter()
+            .filter(|s| s.state == "open")
+            .map(|s| SuggestionRow {
+                kind_label: view::words(&s.kind),
+                sets: match s.kind.as_str() {
+                    "fulfils" => Some("fulfilled"),
+                    "stalls" => Some("stalled"),
+                    _ => None,
+                },
+                kind: s.kind,
+                cable_key: s.cable_key,
+                cable_id: s.cable_id,
+                subject: s.subject.unwrap_or_default(),
+                date: s.sent_at.map_or_else(|| "date unknown".into(), view::date_of),
+                score: format!("{:.1}", s.score),
+                reasons: s.reasons.0,
             })
             .collect(),
         statuses: options(STATUSES, &c.status, None),
@@ -574,6 +609,59 @@ pub async fn remove_link(
     let user = auth.user.username.clone();
     change(&state, &auth, id, Draft::default(), move |conn| {
         Box::pin(async move { tracking::remove_link(conn, id, f.revision, &user, link).await })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct SuggestionForm {
+    csrf: String,
+    #[serde(default)]
+    revision: i32,
+    cable: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    set_status: Option<String>,
+}
+
+pub async fn accept_suggestion(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<SuggestionForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&f.csrf)?;
+    let id = path_id(&id)?;
+    bounded("cable ID", &f.cable, 100)?;
+    let user = auth.user.username.clone();
+    change(&state, &auth, id, Draft::default(), move |conn| {
+        Box::pin(async move {
+            tracking::accept_suggestion(
+                conn,
+                id,
+                f.revision,
+                &user,
+                &f.cable,
+                f.set_status.is_some(),
+            )
+            .await
+        })
+    })
+    .await
+}
+
+pub async fn dismiss_suggestion(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Form(f): Form<SuggestionForm>,
+) -> Result<Response, AppError> {
+    auth.check_csrf(&f.csrf)?;
+    let id = path_id(&id)?;
+    bounded("cable ID", &f.cable, 100)?;
+    let user = auth.user.username.clone();
+    change(&state, &auth, id, Draft::default(), move |conn| {
+        Box::pin(async move { tracking::dismiss_suggestion(conn, id, &user, &f.cable).await })
     })
     .await
 }

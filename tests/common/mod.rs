@@ -4,3 +4,4 @@
 pub mod corpus;
 pub mod db;
 pub mod synth;
+pub mod web;
