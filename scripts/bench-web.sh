@@ -55,8 +55,15 @@ cat >"$WORK/list.sql" <<'SQL'
 SELECT id, cable_id, sent_at, eff_country AS country, COALESCE(actor_fix, actor) AS actor,
        sentence, eff_category AS category, status, review, eff_due_date AS due_date,
        due_key, confidence,
-       COALESCE(eff_due_date < current_date AND status IN ('open', 'in_progress'), false) AS overdue
-FROM commitments WHERE true AND eff_country = :country AND status = :status
+       COALESCE(eff_due_date < current_date AND status IN ('open', 'in_progress'), false) AS overdue,
+       COALESCE(c.status IN ('open', 'in_progress')
+           AND c.sent_at > '0001-01-02' AND c.sent_at < now() - interval '12 months'
+           AND NOT EXISTS (SELECT 1 FROM commitment_links l JOIN cables k ON k.id = l.cable_id
+                           WHERE l.commitment_id = c.id AND k.sent_at >= now() - interval '12 months')
+           AND NOT EXISTS (SELECT 1 FROM commitment_events e JOIN cables k ON k.id = e.evidence_cable_id
+                           WHERE e.commitment_id = c.id AND k.sent_at >= now() - interval '12 months'),
+           false) AS stale
+FROM commitments c WHERE true AND eff_country = :country AND status = :status
   AND (extracted OR revision > 0)
 ORDER BY sent_at DESC, id DESC LIMIT :limit;
 SQL

@@ -522,7 +522,7 @@ async fn suggest(pool: &sqlx::PgPool, cable: &str, json: bool) -> anyhow::Result
         }
     }
     let ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
-    crate::follow::refresh(pool, targets.clone(), false).await?;
+    crate::follow::refresh(pool, targets.clone(), &[], false).await?;
     let suggestions = crate::db::follow::list(pool, &ids).await?;
     let canonical: String = crate::db::tracking::cable(pool, &cable.trim().to_ascii_uppercase())
         .await?

@@ -163,7 +163,7 @@ impl fmt::Display for Report {
         if let Some((r, took)) = &self.suggested {
             writeln!(
                 f,
-                "suggestions: {} for {} commitments in {:.2} s",
+                "suggestions: {} for {} commitments in {:.3} s",
                 r.suggestions,
                 r.commitments,
                 took.as_secs_f64()
@@ -600,7 +600,8 @@ pub async fn run(pool: Option<&PgPool>, opts: &Options) -> Result<Report, Ingest
         let began = Instant::now();
         let refreshed = async {
             let targets = crate::db::follow::affected(pool, &report.written).await?;
-            crate::follow::refresh(pool, targets, report.written.len() >= ANALYZE_AFTER).await
+            let recount = report.written.len() >= ANALYZE_AFTER;
+            crate::follow::refresh(pool, targets, &report.written, recount).await
         }
         .await;
         match refreshed {

@@ -106,6 +106,10 @@ async fn analysts_accept_or_dismiss_suggestions_and_a_dismissal_sticks() {
     assert!(body.contains("09DUSHANBE202"));
     assert!(body.contains("cites 08DUSHANBE101 as its reference"));
     assert!(!body.contains("/suggestions/accept"), "viewers get no forms");
+    // Open since 2008 with no evidence since: stale, on its page and in the list.
+    assert!(body.contains("stale: no evidence in 12 months"));
+    let (_, _, list) = get(&app, "/commitments?country=TI", &viewer.cookie).await;
+    assert!(list.contains(">stale</span>"), "{list}");
     let form = [("csrf", viewer.csrf.as_str()), ("revision", "0"), ("cable", "09DUSHANBE202")];
     let (status, _, _) =
         post(&app, &format!("{page}/suggestions/accept"), &viewer.cookie, &form).await;
@@ -181,6 +185,8 @@ async fn analysts_accept_or_dismiss_suggestions_and_a_dismissal_sticks() {
     .await
     .unwrap();
     assert_eq!(evidence.as_deref(), Some("09DUSHANBE202"));
+    let (_, _, body) = get(&app, &page, &analyst.cookie).await;
+    assert!(!body.contains("stale: no evidence"), "fulfilled is not stale");
     // Accepting twice is refused, with the page and the reason.
     let (status, _, body) =
         post(&app, &format!("{page}/suggestions/accept"), &analyst.cookie, &accept).await;

@@ -95,12 +95,14 @@ pub async fn term_frequencies(
     Ok((rows.into_iter().map(|(t, n, _)| (t, n)).collect(), total))
 }
 
-/// A commitment whose suggestions are (re)computed: its ID, country and sentence.
+/// A commitment whose suggestions are (re)computed: its ID, country and sentence, and
+/// whether against every later cable (`full`) or only against newly stored ones.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Target {
     pub id: i64,
     pub country: String,
     pub sentence: String,
+    pub full: bool,
 }
 
 /// The commitments new cables may speak to: those of the cables themselves, and the open
@@ -111,7 +113,8 @@ pub async fn affected(ex: impl PgExecutor<'_>, cable_keys: &[String]) -> sqlx::R
              SELECT unnest(countries) AS country, max(sent_at) AS latest
              FROM cables WHERE id = ANY($1) GROUP BY 1
          )
-         SELECT c.id, c.eff_country AS country, c.sentence FROM commitments c
+         SELECT c.id, c.eff_country AS country, c.sentence, c.cable_id = ANY($1) AS full
+         FROM commitments c
          WHERE c.review <> 'dismissed' AND c.eff_country IS NOT NULL
            AND (c.extracted OR c.revision > 0)
            AND (c.cable_id = ANY($1)
@@ -128,7 +131,7 @@ pub async fn affected(ex: impl PgExecutor<'_>, cable_keys: &[String]) -> sqlx::R
 /// The commitments of one cable (given by key or canonical ID).
 pub async fn of_cable(ex: impl PgExecutor<'_>, cable: &str) -> sqlx::Result<Vec<Target>> {
     sqlx::query_as(
-        "SELECT c.id, c.eff_country AS country, c.sentence
+        "SELECT c.id, c.eff_country AS country, c.sentence, true AS full
          FROM commitments c JOIN cables k ON k.id = c.cable_id
          WHERE (k.id = $1 OR k.canonical_id = $1) AND c.eff_country IS NOT NULL
          ORDER BY c.start_byte, c.id",
@@ -160,12 +163,14 @@ struct EvidenceRow {
 /// Later cables about the same country that cite the commitment's cable (directly or
 /// through one cable between) or name its key terms, with what each has to show. Input:
 /// commitment IDs, and for each the `to_tsquery` expression that finds its candidates
-/// (nearest in time first) and its terms joined by U+001F.
+/// (nearest in time first) and its terms joined by U+001F; with `only`, just those later
+/// cables (row keys) are considered.
 pub async fn evidence(
     ex: impl PgExecutor<'_>,
     ids: &[i64],
     finds: &[String],
     terms: &[String],
+    only: Option<&[String]>,
 ) -> sqlx::Result<Vec<(i64, String, Evidence)>> {
     let rows: Vec<EvidenceRow> = sqlx::query_as(
         "WITH c AS (
@@ -198,7 +203,7 @@ pub async fn evidence(
              SELECT c.id, x.later FROM c CROSS JOIN LATERAL (
                  SELECT k.id AS later FROM cables k
                  WHERE k.countries @> ARRAY[c.country] AND k.search @@ c.find
-                   AND k.sent_at > c.sent_at
+                   AND k.sent_at > c.sent_at AND ($4::text[] IS NULL OR k.id = ANY($4))
                  ORDER BY k.sent_at
                  LIMIT 8
              ) x
@@ -243,11 +248,13 @@ pub async fn evidence(
              ORDER BY named DESC, o.start_byte LIMIT 1
          ) rep ON true
          WHERE k.sent_at > c.sent_at AND k.canonical_id <> c.source
-           AND k.countries @> ARRAY[c.country]",
+           AND k.countries @> ARRAY[c.country]
+           AND ($4::text[] IS NULL OR k.id = ANY($4))",
     )
     .bind(ids)
     .bind(finds)
     .bind(terms)
+    .bind(only)
     .fetch_all(ex)
     .await?;
     Ok(rows
@@ -310,6 +317,49 @@ pub async fn replace(
     .bind(&scores)
     .bind(&kinds)
     .bind(&reasons)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Adds suggestions for commitments whose other suggestions stand (a new cable was
+/// evaluated against them): new ones go in, open ones for the same cable are updated,
+/// decided ones are left alone, and each commitment keeps its best `keep` open ones.
+pub async fn merge(conn: &mut PgConnection, new: &[NewSuggestion], keep: i64) -> sqlx::Result<u64> {
+    if new.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<i64> = new.iter().map(|s| s.commitment_id).collect();
+    let cables: Vec<&str> = new.iter().map(|s| s.cable_id.as_str()).collect();
+    let scores: Vec<f32> = new.iter().map(|s| s.score).collect();
+    let kinds: Vec<&str> = new.iter().map(|s| s.kind).collect();
+    let reasons: Vec<serde_json::Value> =
+        new.iter().map(|s| serde_json::json!(s.reasons)).collect();
+    let done = sqlx::query(
+        "INSERT INTO suggestions (commitment_id, cable_id, score, kind, reasons)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::real[], $4::text[], $5::jsonb[])
+         ON CONFLICT (commitment_id, cable_id) DO UPDATE SET
+             score = EXCLUDED.score, kind = EXCLUDED.kind, reasons = EXCLUDED.reasons,
+             computed_at = now()
+         WHERE suggestions.state = 'open'",
+    )
+    .bind(&ids)
+    .bind(&cables)
+    .bind(&scores)
+    .bind(&kinds)
+    .bind(&reasons)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "DELETE FROM suggestions s USING (
+             SELECT id, row_number() OVER (PARTITION BY commitment_id
+                                           ORDER BY score DESC, cable_id) AS n
+             FROM suggestions WHERE commitment_id = ANY($1) AND state = 'open'
+         ) r
+         WHERE s.id = r.id AND r.n > $2",
+    )
+    .bind(&ids)
+    .bind(keep)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected())

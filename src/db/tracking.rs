@@ -83,6 +83,16 @@ pub struct Filter {
     pub include_unextracted: bool,
 }
 
+/// Stale: still open or in progress a year after its cable, and no evidence cable (linked,
+/// or cited by a status change) from the last 12 months. For a `commitments c` row.
+pub const STALE: &str = "COALESCE(c.status IN ('open', 'in_progress')
+    AND c.sent_at > '0001-01-02' AND c.sent_at < now() - interval '12 months'
+    AND NOT EXISTS (SELECT 1 FROM commitment_links l JOIN cables k ON k.id = l.cable_id
+                    WHERE l.commitment_id = c.id AND k.sent_at >= now() - interval '12 months')
+    AND NOT EXISTS (SELECT 1 FROM commitment_events e JOIN cables k ON k.id = e.evidence_cable_id
+                    WHERE e.commitment_id = c.id AND k.sent_at >= now() - interval '12 months'),
+    false) AS stale";
+
 /// One row of the list.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ListRow {
@@ -99,6 +109,7 @@ pub struct ListRow {
     pub due_key: Date,
     pub confidence: f32,
     pub overdue: bool,
+    pub stale: bool,
 }
 
 /// A page of the list, and the cursor of the next page if there is one.
@@ -109,13 +120,14 @@ pub async fn list(
     after: Option<&Cursor>,
     limit: i64,
 ) -> sqlx::Result<(Vec<ListRow>, Option<Cursor>)> {
-    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
+    let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
         "SELECT id, cable_id, sent_at, eff_country AS country, COALESCE(actor_fix, actor) AS actor,
                 sentence, eff_category AS category, status, review, eff_due_date AS due_date,
                 due_key, confidence,
-                COALESCE(eff_due_date < current_date AND status IN ('open', 'in_progress'), false) AS overdue
-         FROM commitments WHERE true",
-    );
+                COALESCE(eff_due_date < current_date AND status IN ('open', 'in_progress'), false) AS overdue,
+                {STALE}
+         FROM commitments c WHERE true"
+    ));
     push_filter(&mut q, filter);
     match (sort, after) {
         (Sort::Newest, Some(Cursor::Time(t, id))) => {
@@ -213,17 +225,19 @@ pub struct Commitment {
     pub due_date_fix: Option<Date>,
     pub revision: i32,
     pub overdue: bool,
+    pub stale: bool,
 }
 
 pub async fn commitment(ex: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Commitment>> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "SELECT id, cable_id, paragraph, sentence, start_byte, end_byte, actor, actor_kind,
                 country, category, deadline, due_date, due_precision, quantity, conditional,
                 confidence, extractor_version, extracted, review, status, actor_fix,
                 country_fix, category_fix, due_date_fix, revision,
-                COALESCE(eff_due_date < current_date AND status IN ('open', 'in_progress'), false) AS overdue
-         FROM commitments WHERE id = $1",
-    )
+                COALESCE(eff_due_date < current_date AND status IN ('open', 'in_progress'), false) AS overdue,
+                {STALE}
+         FROM commitments c WHERE id = $1",
+    ))
     .bind(id)
     .fetch_optional(ex)
     .await
@@ -445,7 +459,8 @@ async fn lock(conn: &mut PgConnection, id: i64, revision: i32) -> Result<Commitm
                 country, category, deadline, due_date, due_precision, quantity, conditional,
                 confidence, extractor_version, extracted, review, status, actor_fix,
                 country_fix, category_fix, due_date_fix, revision,
-                COALESCE(eff_due_date < current_date AND status IN ('open', 'in_progress'), false) AS overdue
+                COALESCE(eff_due_date < current_date AND status IN ('open', 'in_progress'), false) AS overdue,
+                false AS stale
          FROM commitments WHERE id = $1 FOR UPDATE",
     )
     .bind(id)

@@ -18,11 +18,14 @@ pub struct Refreshed {
     pub suggestions: u64,
 }
 
-/// Recomputes the suggestions of `targets`, on two connections at once. With `recount`
-/// (after a large load), the word counts that pick telling terms are refreshed first.
+/// Recomputes the suggestions of `targets`, on two connections at once: a `full` target
+/// against every later cable, the others only against `new_cables` (their other
+/// suggestions stand). With `recount` (after a large load), the word counts that pick
+/// telling terms are refreshed first.
 pub async fn refresh(
     pool: &PgPool,
     targets: Vec<Target>,
+    new_cables: &[String],
     recount: bool,
 ) -> sqlx::Result<Refreshed> {
     if recount || q::term_stats_empty(pool).await? {
@@ -36,7 +39,7 @@ pub async fn refresh(
         lanes[i % 2].push(chunk);
     }
     let [a, b] = lanes;
-    let (ra, rb) = tokio::join!(lane(pool, a), lane(pool, b));
+    let (ra, rb) = tokio::join!(lane(pool, a, new_cables), lane(pool, b, new_cables));
     let (ra, rb) = (ra?, rb?);
     Ok(Refreshed {
         commitments: ra.commitments + rb.commitments,
@@ -44,17 +47,31 @@ pub async fn refresh(
     })
 }
 
-async fn lane(pool: &PgPool, chunks: Vec<Vec<Target>>) -> sqlx::Result<Refreshed> {
+async fn lane(
+    pool: &PgPool,
+    chunks: Vec<Vec<Target>>,
+    new_cables: &[String],
+) -> sqlx::Result<Refreshed> {
     let mut done = Refreshed::default();
     for chunk in chunks {
-        let n = chunk_refresh(pool, &chunk).await?;
+        let (full, partial): (Vec<Target>, Vec<Target>) =
+            chunk.iter().cloned().partition(|t| t.full);
+        let n = chunk_refresh(pool, &full, None).await?
+            + chunk_refresh(pool, &partial, Some(new_cables)).await?;
         done.commitments += chunk.len();
         done.suggestions += n;
     }
     Ok(done)
 }
 
-async fn chunk_refresh(pool: &PgPool, chunk: &[Target]) -> sqlx::Result<u64> {
+async fn chunk_refresh(
+    pool: &PgPool,
+    chunk: &[Target],
+    only: Option<&[String]>,
+) -> sqlx::Result<u64> {
+    if chunk.is_empty() {
+        return Ok(0);
+    }
     let mut ids = Vec::with_capacity(chunk.len());
     let mut finds = Vec::with_capacity(chunk.len());
     let mut terms = Vec::with_capacity(chunk.len());
@@ -76,8 +93,11 @@ async fn chunk_refresh(pool: &PgPool, chunk: &[Target]) -> sqlx::Result<u64> {
     }
     let mut by_commitment: HashMap<i64, Vec<NewSuggestion>> = HashMap::new();
     let began = std::time::Instant::now();
-    let found =
-        if ids.is_empty() { Vec::new() } else { q::evidence(pool, &ids, &finds, &terms).await? };
+    let found = if ids.is_empty() {
+        Vec::new()
+    } else {
+        q::evidence(pool, &ids, &finds, &terms, only).await?
+    };
     tracing::debug!(
         "evidence for {} commitments: {} pairs in {:?}",
         ids.len(),
@@ -105,7 +125,10 @@ async fn chunk_refresh(pool: &PgPool, chunk: &[Target]) -> sqlx::Result<u64> {
     }
     let all: Vec<i64> = chunk.iter().map(|t| t.id).collect();
     let mut tx = pool.begin().await?;
-    let n = q::replace(&mut tx, &all, &new).await?;
+    let n = match only {
+        None => q::replace(&mut tx, &all, &new).await?,
+        Some(_) => q::merge(&mut tx, &new, super::KEEP as i64).await?,
+    };
     tx.commit().await?;
     Ok(n)
 }

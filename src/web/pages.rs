@@ -94,6 +94,7 @@ pub struct Row {
     review: String,
     due: String,
     overdue: bool,
+    stale: bool,
     confidence: String,
 }
 
@@ -112,6 +113,7 @@ impl From<tracking::ListRow> for Row {
             review: r.review,
             due: view::date_or_dash(r.due_date),
             overdue: r.overdue,
+            stale: r.stale,
             confidence: format!("{:.2}", r.confidence),
         }
     }
