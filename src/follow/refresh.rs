@@ -11,6 +11,10 @@ use crate::db::follow::{self as q, NewSuggestion, Target};
 /// Commitments per database round trip.
 const CHUNK: usize = 200;
 
+/// Beyond this many new cables, earlier commitments are refreshed against every later
+/// cable rather than against the new ones alone (which stops paying off).
+const PARTIAL_UP_TO: usize = 500;
+
 /// What a refresh did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Refreshed {
@@ -32,6 +36,12 @@ pub async fn refresh(
         let mut tx = pool.begin().await?;
         q::refresh_term_stats(&mut tx).await?;
         tx.commit().await?;
+    }
+    let mut targets = targets;
+    if new_cables.len() > PARTIAL_UP_TO {
+        for t in &mut targets {
+            t.full = true;
+        }
     }
     let chunks: Vec<Vec<Target>> = targets.chunks(CHUNK).map(<[Target]>::to_vec).collect();
     let mut lanes: [Vec<Vec<Target>>; 2] = [Vec::new(), Vec::new()];
