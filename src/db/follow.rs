@@ -108,16 +108,21 @@ pub struct Target {
 /// The commitments new cables may speak to: those of the cables themselves, and the open
 /// or in-progress ones of the same countries from before them.
 pub async fn affected(ex: impl PgExecutor<'_>, cable_keys: &[String]) -> sqlx::Result<Vec<Target>> {
+    // The keys as a set the planner can hash: `= ANY(array)` would compare each commitment
+    // with every key (quadratic in a large load).
     sqlx::query_as(
-        "WITH w AS (
-             SELECT unnest(countries) AS country, max(sent_at) AS latest
-             FROM cables WHERE id = ANY($1) GROUP BY 1
-         )
-         SELECT c.id, c.eff_country AS country, c.sentence, c.cable_id = ANY($1) AS full
+        "WITH keys AS (SELECT DISTINCT unnest($1::text[]) AS id),
+         w AS (
+             SELECT unnest(k.countries) AS country, max(k.sent_at) AS latest
+             FROM cables k JOIN keys USING (id) GROUP BY 1
+         ),
+         own AS (SELECT c.id FROM commitments c JOIN keys ON keys.id = c.cable_id)
+         SELECT c.id, c.eff_country AS country, c.sentence, own.id IS NOT NULL AS full
          FROM commitments c
+         LEFT JOIN own ON own.id = c.id
          WHERE c.review <> 'dismissed' AND c.eff_country IS NOT NULL
            AND (c.extracted OR c.revision > 0)
-           AND (c.cable_id = ANY($1)
+           AND (own.id IS NOT NULL
                 OR (c.status IN ('open', 'in_progress')
                     AND EXISTS (SELECT 1 FROM w WHERE w.country = c.eff_country
                                 AND c.sent_at < w.latest)))
