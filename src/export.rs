@@ -561,6 +561,7 @@ enum Section {
 struct Markdown {
     section: Section,
     rows: usize,
+    countries: usize,
 }
 
 /// Cable and analyst text as Markdown that shows it literally: markup characters escaped,
@@ -605,6 +606,7 @@ impl Layout for Markdown {
     fn country(&mut self, out: &mut Vec<u8>, req: &Request, code: &str, counts: &Counts) {
         self.section = Section::None;
         self.rows = 0;
+        self.countries += 1;
         let h1 = Markdown::heading(req, 1);
         let h2 = Markdown::heading(req, 2);
         let w = &mut ByteWriter(out);
@@ -728,7 +730,7 @@ impl Layout for Markdown {
     fn country_end(&mut self, _: &mut Vec<u8>, _: &Request) {}
 
     fn end(&mut self, out: &mut Vec<u8>, req: &Request) {
-        if req.countries == Countries::All && out.is_empty() {
+        if req.countries == Countries::All && self.countries == 0 {
             out.extend_from_slice(b"No commitments in scope.\n");
         }
         while out.ends_with(b"\n\n") {

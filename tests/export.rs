@@ -486,6 +486,13 @@ async fn a_country_without_commitments_gets_an_empty_summary() {
     let json: serde_json::Value =
         serde_json::from_str(&export_string(&db, Format::Json, &later).await).unwrap();
     assert_eq!(json["summaries"][0]["counts"]["total"], 0, "TI's commitments are from 2008");
+    let mut none = request(Countries::All);
+    none.scope.since = Some(date!(2009 - 01 - 01));
+    let md = export_string(&db, Format::Markdown, &none).await;
+    assert!(md.ends_with("No commitments in scope.\n"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&export_string(&db, Format::Json, &none).await).unwrap();
+    assert_eq!(json["summaries"].as_array().unwrap().len(), 0);
     db.drop_db().await;
 }
 
