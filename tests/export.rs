@@ -530,6 +530,10 @@ async fn downloads_need_a_login_and_every_role_may_export() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "text/markdown; charset=utf-8");
     assert!(body.starts_with("# Bahrain (BA)"), "{body}");
+    let (status, _, page) = get(&app, "/countries/TI", &viewer).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<title>Tajikistan · ctrack</title>"), "{page}");
+    assert_eq!(page.matches("/countries/TI/export/csv").count(), 1, "{page}");
     let (status, _, page) = get(&app, paths[3], &viewer).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Overdue and stale (1)"), "{page}");
