@@ -306,25 +306,8 @@ pub async fn replace(
         .bind(commitments)
         .execute(&mut *conn)
         .await?;
-    let ids: Vec<i64> = new.iter().map(|s| s.commitment_id).collect();
-    let cables: Vec<&str> = new.iter().map(|s| s.cable_id.as_str()).collect();
-    let scores: Vec<f32> = new.iter().map(|s| s.score).collect();
-    let kinds: Vec<&str> = new.iter().map(|s| s.kind).collect();
-    let reasons: Vec<serde_json::Value> =
-        new.iter().map(|s| serde_json::json!(s.reasons)).collect();
-    let done = sqlx::query(
-        "INSERT INTO suggestions (commitment_id, cable_id, score, kind, reasons)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::real[], $4::text[], $5::jsonb[])
-         ON CONFLICT (commitment_id, cable_id) DO NOTHING",
-    )
-    .bind(&ids)
-    .bind(&cables)
-    .bind(&scores)
-    .bind(&kinds)
-    .bind(&reasons)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected())
+    // Only decided suggestions are left to conflict with: they stay as they are.
+    insert(conn, new, "DO NOTHING").await
 }
 
 /// Adds suggestions for commitments whose other suggestions stand (a new cable was
@@ -334,27 +317,15 @@ pub async fn merge(conn: &mut PgConnection, new: &[NewSuggestion], keep: i64) ->
     if new.is_empty() {
         return Ok(0);
     }
-    let ids: Vec<i64> = new.iter().map(|s| s.commitment_id).collect();
-    let cables: Vec<&str> = new.iter().map(|s| s.cable_id.as_str()).collect();
-    let scores: Vec<f32> = new.iter().map(|s| s.score).collect();
-    let kinds: Vec<&str> = new.iter().map(|s| s.kind).collect();
-    let reasons: Vec<serde_json::Value> =
-        new.iter().map(|s| serde_json::json!(s.reasons)).collect();
-    let done = sqlx::query(
-        "INSERT INTO suggestions (commitment_id, cable_id, score, kind, reasons)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::real[], $4::text[], $5::jsonb[])
-         ON CONFLICT (commitment_id, cable_id) DO UPDATE SET
-             score = EXCLUDED.score, kind = EXCLUDED.kind, reasons = EXCLUDED.reasons,
-             computed_at = now()
+    let done = insert(
+        conn,
+        new,
+        "DO UPDATE SET score = EXCLUDED.score, kind = EXCLUDED.kind,
+             reasons = EXCLUDED.reasons, computed_at = now()
          WHERE suggestions.state = 'open'",
     )
-    .bind(&ids)
-    .bind(&cables)
-    .bind(&scores)
-    .bind(&kinds)
-    .bind(&reasons)
-    .execute(&mut *conn)
     .await?;
+    let ids: Vec<i64> = new.iter().map(|s| s.commitment_id).collect();
     sqlx::query(
         "DELETE FROM suggestions s USING (
              SELECT id, row_number() OVER (PARTITION BY commitment_id
@@ -366,6 +337,34 @@ pub async fn merge(conn: &mut PgConnection, new: &[NewSuggestion], keep: i64) ->
     .bind(&ids)
     .bind(keep)
     .execute(&mut *conn)
+    .await?;
+    Ok(done)
+}
+
+/// Inserts suggestions in one statement; `on_conflict` (a fixed clause, never user input)
+/// says what happens where the commitment and cable already have one.
+async fn insert(
+    conn: &mut PgConnection,
+    new: &[NewSuggestion],
+    on_conflict: &'static str,
+) -> sqlx::Result<u64> {
+    let ids: Vec<i64> = new.iter().map(|s| s.commitment_id).collect();
+    let cables: Vec<&str> = new.iter().map(|s| s.cable_id.as_str()).collect();
+    let scores: Vec<f32> = new.iter().map(|s| s.score).collect();
+    let kinds: Vec<&str> = new.iter().map(|s| s.kind).collect();
+    let reasons: Vec<serde_json::Value> =
+        new.iter().map(|s| serde_json::json!(s.reasons)).collect();
+    let done = sqlx::query(&format!(
+        "INSERT INTO suggestions (commitment_id, cable_id, score, kind, reasons)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::real[], $4::text[], $5::jsonb[])
+         ON CONFLICT (commitment_id, cable_id) {on_conflict}"
+    ))
+    .bind(&ids)
+    .bind(&cables)
+    .bind(&scores)
+    .bind(&kinds)
+    .bind(&reasons)
+    .execute(conn)
     .await?;
     Ok(done.rows_affected())
 }
