@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use common::db::TestDb;
 use ctrack::db::commitments::counts;
 use ctrack::{extract, ingest};
@@ -21,24 +19,6 @@ const PROMISE: &str = "Justice Minister Laura Chinchilla promised that the gover
      five new shelters for trafficking victims by the end of 2009.";
 const US_PLAN: &str = "The Embassy will host a roundtable on trafficking next month.";
 const PAST: &str = "The ministry opened two shelters in 2008.";
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ctrack-cm-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-async fn ingest_dir(pool: &PgPool, dir: &Path) -> ingest::Report {
-    let opts = ingest::Options {
-        paths: vec![dir.to_path_buf()],
-        progress: ingest::Progress::Quiet,
-        ..Default::default()
-    };
-    let report = ingest::run(Some(pool), &opts).await.unwrap();
-    assert!(report.failed.is_empty(), "{report}");
-    report
-}
 
 #[derive(Debug, PartialEq, sqlx::FromRow)]
 struct Row {
@@ -66,13 +46,13 @@ async fn row(pool: &PgPool, like: &str) -> Option<Row> {
 #[tokio::test(flavor = "multi_thread")]
 async fn ingest_stores_a_governments_promise_and_not_its_look_alikes() {
     let db = TestDb::new().await;
-    let dir = tempdir("store");
+    let dir = common::tempdir("store");
     std::fs::write(
         dir.join("09SANJOSE900.txt"),
         cable(900, &[PROMISE, &format!("{US_PLAN} {PAST}")]),
     )
     .unwrap();
-    let report = ingest_dir(&db.pool, &dir).await;
+    let report = common::ingest(&db.pool, &dir).await;
     assert_eq!(report.commitments.inserted, 1, "{report}");
     assert!(report.to_string().contains("commitments: 1 new"), "{report}");
 
@@ -122,11 +102,11 @@ async fn ingest_stores_a_governments_promise_and_not_its_look_alikes() {
 #[tokio::test(flavor = "multi_thread")]
 async fn reextraction_updates_machine_fields_and_keeps_analyst_work() {
     let db = TestDb::new().await;
-    let dir = tempdir("reextract");
+    let dir = common::tempdir("reextract");
     std::fs::write(dir.join("09SANJOSE900.txt"), cable(900, &[PROMISE, US_PLAN])).unwrap();
     std::fs::write(dir.join("09SANJOSE950.txt"), cable(950, &["The shelters opened in October."]))
         .unwrap();
-    ingest_dir(&db.pool, &dir).await;
+    common::ingest(&db.pool, &dir).await;
     let before = row(&db.pool, "five new shelters").await.expect("the promise is stored");
 
     // An analyst confirms it, marks it fulfilled with evidence, and links the follow-up.
@@ -206,7 +186,7 @@ async fn reextraction_updates_machine_fields_and_keeps_analyst_work() {
         cable(900, &[PROMISE, "The Embassy will host two roundtables on trafficking."]),
     )
     .unwrap();
-    let report = ingest_dir(&db.pool, &dir).await;
+    let report = common::ingest(&db.pool, &dir).await;
     assert_eq!((report.updated, report.unchanged), (1, 1), "{report}");
     assert_eq!(row(&db.pool, "five new shelters").await.unwrap(), after);
     db.drop_db().await;
@@ -215,23 +195,23 @@ async fn reextraction_updates_machine_fields_and_keeps_analyst_work() {
 #[tokio::test(flavor = "multi_thread")]
 async fn ingest_re_extracts_unchanged_cables_after_an_extractor_change() {
     let db = TestDb::new().await;
-    let dir = tempdir("version");
+    let dir = common::tempdir("version");
     std::fs::write(dir.join("09SANJOSE900.txt"), cable(900, &[PROMISE])).unwrap();
-    ingest_dir(&db.pool, &dir).await;
+    common::ingest(&db.pool, &dir).await;
     sqlx::query("UPDATE cables SET extracted_with = 'old'").execute(&db.pool).await.unwrap();
     sqlx::query("UPDATE commitments SET extractor_version = 'old'")
         .execute(&db.pool)
         .await
         .unwrap();
 
-    let report = ingest_dir(&db.pool, &dir).await;
+    let report = common::ingest(&db.pool, &dir).await;
     assert_eq!((report.unchanged, report.reextracted), (1, 1), "{report}");
     assert_eq!(
         row(&db.pool, "five new shelters").await.unwrap().extractor_version,
         extract::version()
     );
     // And now nothing is left to do.
-    let again = ingest_dir(&db.pool, &dir).await;
+    let again = common::ingest(&db.pool, &dir).await;
     assert_eq!((again.unchanged, again.reextracted), (1, 0), "{again}");
 
     // The command line does the same.

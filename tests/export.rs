@@ -107,13 +107,6 @@ fn hand_made() -> Vec<Hand> {
     ]
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ctrack-export-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// Writes the fixture's cables into a directory.
 fn write_cables(dir: &Path) {
     let cables = [
@@ -171,16 +164,6 @@ fn write_cables(dir: &Path) {
         let name = common::synth::id(year, post, serial.parse().unwrap());
         std::fs::write(dir.join(format!("{name}.txt")), text).unwrap();
     }
-}
-
-async fn ingest(db: &TestDb, dir: &Path) {
-    let opts = ctrack::ingest::Options {
-        paths: vec![dir.to_path_buf()],
-        progress: ctrack::ingest::Progress::Quiet,
-        ..Default::default()
-    };
-    let report = ctrack::ingest::run(Some(&db.pool), &opts).await.unwrap();
-    assert!(report.failed.is_empty(), "{report}");
 }
 
 /// Replaces whatever the extractor found with the hand-made commitments, numbered from 1.
@@ -322,9 +305,9 @@ async fn analyst_work(db: &TestDb) {
 
 async fn fixture(name: &str) -> (TestDb, PathBuf) {
     let db = TestDb::new().await;
-    let dir = tempdir(name);
+    let dir = common::tempdir(name);
     write_cables(&dir);
-    ingest(&db, &dir).await;
+    common::ingest(&db.pool, &dir).await;
     store_hand_made(&db).await;
     analyst_work(&db).await;
     (db, dir)
@@ -590,13 +573,13 @@ async fn a_backup_restored_into_a_freshly_ingested_database_loses_nothing() {
     let backup = ctrack::backup::collect(&db.pool, false).await.unwrap();
     assert_eq!(backup.commitments.len(), 5, "every commitment an analyst touched");
     assert!(backup.users.iter().all(|u| u.password_hash.is_none()), "no secrets by default");
-    let file = tempdir("backup-file").join("backup.json");
+    let file = common::tempdir("backup-file").join("backup.json");
     std::fs::write(&file, serde_json::to_vec_pretty(&backup).unwrap()).unwrap();
 
     // A new database from the same cable files, where the extractor no longer finds the
     // Icelandic police commitment (6).
     let fresh = TestDb::new().await;
-    ingest(&fresh, &dir).await;
+    common::ingest(&fresh.pool, &dir).await;
     store_hand_made(&fresh).await;
     sqlx::query("DELETE FROM commitments WHERE sentence LIKE 'The police will train%'")
         .execute(&fresh.pool)
@@ -638,19 +621,19 @@ async fn a_backup_restored_into_a_freshly_ingested_database_loses_nothing() {
 async fn a_restore_that_cannot_be_complete_changes_nothing() {
     let (db, dir) = fixture("partial").await;
     let with_secrets = ctrack::backup::collect(&db.pool, true).await.unwrap();
-    let file = tempdir("partial-file").join("secrets.json");
+    let file = common::tempdir("partial-file").join("secrets.json");
     std::fs::write(&file, serde_json::to_vec(&with_secrets).unwrap()).unwrap();
 
     // Only the Tajik cables are stored: the backup names Bahraini and Icelandic ones.
     let partial = TestDb::new().await;
-    let only_ti = tempdir("partial-ti");
+    let only_ti = common::tempdir("partial-ti");
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         if path.file_name().unwrap().to_str().unwrap().contains("DUSHANBE") {
             std::fs::copy(&path, only_ti.join(path.file_name().unwrap())).unwrap();
         }
     }
-    ingest(&partial, &only_ti).await;
+    common::ingest(&partial.pool, &only_ti).await;
     let read = ctrack::backup::read(&file).unwrap();
     let err = ctrack::backup::restore(&partial.pool, &file, &read).await.unwrap_err().to_string();
     assert!(err.contains("secrets.json"), "{err}");
@@ -665,7 +648,7 @@ async fn a_restore_that_cannot_be_complete_changes_nothing() {
     assert_eq!((events, users), (0, 0));
 
     // With the cables in, a backup with secrets lets users sign in as before.
-    ingest(&partial, &dir).await;
+    common::ingest(&partial.pool, &dir).await;
     ctrack::backup::restore(&partial.pool, &file, &read).await.unwrap();
     let (_, hash) = users::credentials(&partial.pool, "ana").await.unwrap().unwrap();
     assert!(users::verify_password("correct horse battery", Some(&hash)));

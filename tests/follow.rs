@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use axum::http::StatusCode;
 use common::db::TestDb;
 use common::web::{get, post, session};
@@ -29,24 +27,6 @@ fn cables(done: &str) -> [(String, String); 2] {
     [("08DUSHANBE101.txt".into(), first), ("09DUSHANBE202.txt".into(), later)]
 }
 
-fn dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ctrack-follow-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-async fn ingest(db: &TestDb, path: &Path) -> ctrack::ingest::Report {
-    let opts = ctrack::ingest::Options {
-        paths: vec![path.to_path_buf()],
-        progress: ctrack::ingest::Progress::Quiet,
-        ..Default::default()
-    };
-    let report = ctrack::ingest::run(Some(&db.pool), &opts).await.unwrap();
-    assert!(report.failed.is_empty(), "{report}");
-    report
-}
-
 async fn promise_id(db: &TestDb) -> i64 {
     sqlx::query_scalar("SELECT id FROM commitments WHERE sentence LIKE 'Deputy Minister Saidov%'")
         .fetch_one(&db.pool)
@@ -56,7 +36,7 @@ async fn promise_id(db: &TestDb) -> i64 {
 
 /// Ingests the two cables one at a time, in the given order.
 async fn ingest_in_order(db: &TestDb, name: &str, later_first: bool) {
-    let d = dir(name);
+    let d = common::tempdir(name);
     let mut files = cables(DONE).to_vec();
     if later_first {
         files.reverse();
@@ -64,7 +44,7 @@ async fn ingest_in_order(db: &TestDb, name: &str, later_first: bool) {
     for (file, text) in files {
         let path = d.join(file);
         std::fs::write(&path, text).unwrap();
-        ingest(db, &path).await;
+        common::ingest(&db.pool, &path).await;
     }
 }
 
@@ -118,14 +98,14 @@ async fn analysts_accept_or_dismiss_suggestions_and_a_dismissal_sticks() {
     let analyst = session(&db, "ana").await;
     // A second follow-up cable: dismissed, it stays dismissed when the commitment's
     // suggestions are recomputed on re-ingest.
-    let d = dir("web-third");
+    let d = common::tempdir("web-third");
     let third = common::synth::cable(10, "DUSHANBE", 303, 1, "SYNTHETIC: ACTION PLAN REVIEW", &[
         "Officials said the national anti-trafficking action plan was adopted and is being carried out.",
     ])
     .replace("TAGS: PREL PHUM XX", "TAGS: PREL PHUM KTIP TI")
     .replace("REF: STATE 1234", "REF: 08 DUSHANBE 101");
     std::fs::write(d.join("10DUSHANBE303.txt"), &third).unwrap();
-    ingest(&db, &d).await;
+    common::ingest(&db.pool, &d).await;
     let (_, _, body) = get(&app, &page, &analyst.cookie).await;
     assert!(body.contains("10DUSHANBE303"), "the new cable is proposed");
     let dismiss = [("csrf", analyst.csrf.as_str()), ("cable", "10DUSHANBE303")];
@@ -134,7 +114,7 @@ async fn analysts_accept_or_dismiss_suggestions_and_a_dismissal_sticks() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     std::fs::write(d.join("10DUSHANBE303.txt"), third.replace("carried out", "carried out well"))
         .unwrap();
-    let report = ingest(&db, &d).await;
+    let report = common::ingest(&db.pool, &d).await;
     assert_eq!(report.updated, 1, "{report}");
     let listed = ctrack::db::follow::list(&db.pool, &[id]).await.unwrap();
     assert!(!listed.iter().any(|s| s.cable_id == "10DUSHANBE303"), "{listed:?}");

@@ -18,13 +18,6 @@ fn write_set(dir: &Path, cables: &[(String, String)]) {
     }
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ctrack-it-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn opts(paths: Vec<PathBuf>) -> ingest::Options {
     ingest::Options {
         paths,
@@ -45,7 +38,7 @@ fn ctrack(db_url: &str, args: &[&str]) -> Output {
 #[tokio::test(flavor = "multi_thread")]
 async fn ingesting_twice_stores_each_cable_once_and_reports_them_unchanged() {
     let db = TestDb::new().await;
-    let dir = tempdir("twice");
+    let dir = common::tempdir("twice");
     write_set(&dir, &synth::many(120));
     std::fs::copy("demo/cables/07DUSHANBE1057.txt", dir.join("07DUSHANBE1057.txt")).unwrap();
 
@@ -92,7 +85,7 @@ async fn ingesting_twice_stores_each_cable_once_and_reports_them_unchanged() {
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_input_is_reported_per_file_and_the_good_cables_still_go_in() {
     let db = TestDb::new().await;
-    let dir = tempdir("bad");
+    let dir = common::tempdir("bad");
     write_set(&dir, &synth::many(5));
     std::fs::write(dir.join("empty.txt"), "").unwrap();
     std::fs::write(dir.join("image.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").unwrap();
@@ -167,7 +160,7 @@ async fn bad_input_is_reported_per_file_and_the_good_cables_still_go_in() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unreadable_directory_is_reported_when_permissions_apply() {
     // As root, read permission is not enforced, so run the check as `nobody`.
-    let dir = tempdir("unreadable");
+    let dir = common::tempdir("unreadable");
     write_set(&dir.join("ok"), &synth::many(2));
     let locked = dir.join("locked");
     write_set(&locked, &synth::many(1));
@@ -177,7 +170,7 @@ async fn an_unreadable_directory_is_reported_when_permissions_apply() {
     cmd.args(["ingest", "--dry-run", "--progress", "none", dir.to_str().unwrap()]);
     if unsafe { libc::getuid() } == 0 {
         // The binary may sit under a directory `nobody` cannot enter: run a copy.
-        let bin = tempdir("bin").join("ctrack");
+        let bin = common::tempdir("bin").join("ctrack");
         std::fs::copy(env!("CARGO_BIN_EXE_ctrack"), &bin).unwrap();
         for d in [bin.parent().unwrap(), dir.as_path(), &dir.join("ok")] {
             std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -215,7 +208,7 @@ async fn snapshot(pool: &sqlx::PgPool) -> (Vec<(String, Vec<u8>)>, Vec<(String, 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_killed_half_way_completes_on_the_next_run_exactly_as_a_clean_run() {
-    let dir = tempdir("crash");
+    let dir = common::tempdir("crash");
     write_set(&dir, &synth::many(3000));
     // The reference: one clean run.
     let clean = TestDb::new().await;
@@ -223,7 +216,7 @@ async fn a_run_killed_half_way_completes_on_the_next_run_exactly_as_a_clean_run(
     assert_eq!(report.ingested, 3000);
 
     // The user's path: no DATABASE_URL, a managed cluster in a data directory.
-    let data = tempdir("crash-data");
+    let data = common::tempdir("crash-data");
     let managed_url =
         format!("postgresql://postgres@localhost:5432/ctrack?host={}", data.join("run").display());
     let spawn = || {

@@ -5,7 +5,6 @@
 mod common;
 
 use std::collections::HashSet;
-use std::path::PathBuf;
 
 use axum::Router;
 use axum::body::Body;
@@ -126,19 +125,12 @@ struct Fixture {
     promise: i64,
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ctrack-web-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 const HOSTILE_SUBJECT: &str = "<script>alert('subject')</script>";
 
 /// The demo cables, a cable full of markup, and three users.
 async fn fixture(name: &str) -> Fixture {
     let db = TestDb::new().await;
-    let dir = tempdir(name);
+    let dir = common::tempdir(name);
     for (file, text) in ctrack::demo::CABLES {
         std::fs::write(dir.join(file), text).unwrap();
     }
@@ -647,7 +639,7 @@ async fn the_ingest_page_loads_uploaded_cables_for_admins() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_list_filters_and_pages_through_every_commitment_once() {
     let db = TestDb::new().await;
-    let dir = tempdir("paging");
+    let dir = common::tempdir("paging");
     for serial in 1..=130u32 {
         let text = common::synth::cable(
             9,
