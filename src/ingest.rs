@@ -742,18 +742,22 @@ pub async fn reextract(pool: &PgPool, all: bool) -> Result<ReextractReport, Inge
                             s.spawn(move || {
                                 part.iter()
                                     .map(|c| {
+                                        let split =
+                                            extract::sentences::split_doc(&c.body, &c.paragraphs.0);
                                         let follow = (
                                             crate::follow::index_text(
                                                 c.countries.iter().map(String::as_str),
                                                 c.subject.as_deref(),
                                                 &c.body,
                                             ),
-                                            crate::follow::cue_sentences_of(
-                                                &c.body,
-                                                &c.paragraphs.0,
-                                            ),
+                                            crate::follow::cue_sentences(&split),
                                         );
-                                        (extract::extract_doc(&c.doc()), follow)
+                                        let extraction = extract::extract_sentences(
+                                            &c.doc(),
+                                            &extract::MODEL,
+                                            split,
+                                        );
+                                        (extraction, follow)
                                     })
                                     .collect::<Vec<_>>()
                             })

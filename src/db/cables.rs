@@ -26,17 +26,22 @@ pub struct NewCable {
 impl NewCable {
     /// Parses nothing: takes a parsed cable and computes what is stored beside it.
     pub fn new(key: String, cable: Cable, source: String, content_hash: Vec<u8>) -> NewCable {
+        // One split serves both the extractor and the status sentences.
+        let split = crate::extract::sentences::split(&cable);
+        let cues = crate::follow::cue_sentences(&split);
+        let doc = crate::extract::Doc::of(&cable);
+        let extraction = crate::extract::extract_sentences(&doc, &crate::extract::MODEL, split);
         NewCable {
             key,
             source,
             content_hash,
-            extraction: crate::extract::extract(&cable),
+            extraction,
             follow_text: crate::follow::index_text(
                 cable.countries.iter().map(|c| c.code),
                 cable.subject.as_deref(),
                 &cable.body,
             ),
-            cues: crate::follow::cue_sentences(&cable),
+            cues,
             cable,
         }
     }

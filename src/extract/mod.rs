@@ -149,6 +149,11 @@ pub fn host_country(doc: &Doc<'_>) -> Option<&'static str> {
 
 /// Every candidate sentence of a cable, analysed and scored with `model`.
 pub fn candidates(doc: &Doc<'_>, model: &Model) -> Vec<Scored> {
+    candidates_of(doc, model, sentences::split_doc(doc.body, doc.paragraphs))
+}
+
+/// The same, for the cable's sentences already split (see [`sentences::split_doc`]).
+pub fn candidates_of(doc: &Doc<'_>, model: &Model, split: Vec<Sentence>) -> Vec<Scored> {
     let people = People::from_text(doc.body, false);
     let host = host_country(doc);
     let mut out = Vec::new();
@@ -158,7 +163,7 @@ pub fn candidates(doc: &Doc<'_>, model: &Model) -> Vec<Scored> {
     let mut paragraph: Option<Option<String>> = None;
     let mut resolved: Option<String> = None;
     let mut pending: Vec<String> = Vec::new();
-    for s in sentences::split_doc(doc.body, doc.paragraphs) {
+    for s in split {
         if paragraph.as_ref() != Some(&s.paragraph) {
             paragraph = Some(s.paragraph.clone());
             resolved = None;
@@ -193,20 +198,21 @@ pub fn extract(cable: &Cable) -> Extraction {
     extract_with(&Doc::of(cable), &MODEL)
 }
 
-/// The commitments (and signals) of a stored cable, with the shipped model.
-pub fn extract_doc(doc: &Doc<'_>) -> Extraction {
-    extract_with(doc, &MODEL)
-}
-
 /// The commitments of a cable.
 pub fn commitments(cable: &Cable) -> Vec<Commitment> {
     extract(cable).commitments
 }
 
 pub fn extract_with(doc: &Doc<'_>, model: &Model) -> Extraction {
+    extract_sentences(doc, model, sentences::split_doc(doc.body, doc.paragraphs))
+}
+
+/// The commitments (and signals) of a cable whose sentences are already split, for callers
+/// that read the sentences for something else too (ingest's status sentences).
+pub fn extract_sentences(doc: &Doc<'_>, model: &Model, split: Vec<Sentence>) -> Extraction {
     let host = host_country(doc);
     let mut out = Extraction::default();
-    for c in candidates(doc, model) {
+    for c in candidates_of(doc, model, split) {
         let a = &c.analysis;
         let text = &c.sentence.text;
         let kind = a.actor_kind.unwrap_or(ActorKind::Unknown);

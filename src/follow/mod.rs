@@ -650,21 +650,16 @@ pub struct CueSentence {
     pub sentence: String,
 }
 
-/// The sentences of a cable's body that carry a status cue.
-pub fn cue_sentences(cable: &crate::cable::Cable) -> Vec<CueSentence> {
-    cue_sentences_of(&cable.body, &cable.paragraphs)
-}
-
-/// The same, for a stored body and its paragraphs.
-pub fn cue_sentences_of(body: &str, paragraphs: &[crate::cable::Paragraph]) -> Vec<CueSentence> {
-    sentences::split_doc(body, paragraphs)
-        .into_iter()
+/// The sentences of a cable's body that carry a status cue, from its split sentences.
+pub fn cue_sentences(split: &[sentences::Sentence]) -> Vec<CueSentence> {
+    split
+        .iter()
         .filter_map(|s| {
             status_cue(&s.text).map(|cue| CueSentence {
                 start: s.start,
                 end: s.end,
                 cue,
-                sentence: s.text,
+                sentence: s.text.clone(),
             })
         })
         .collect()
