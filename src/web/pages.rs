@@ -57,11 +57,20 @@ fn options(values: &[&str], selected: &str, blank: Option<&str>) -> Vec<Opt> {
 }
 
 pub fn html(t: &impl Template) -> Result<Response, AppError> {
-    Ok(Html(t.render()?).into_response())
+    Ok(Html(render(t)?).into_response())
 }
 
 fn html_status(status: StatusCode, t: &impl Template) -> Result<Response, AppError> {
-    Ok((status, Html(t.render()?)).into_response())
+    Ok((status, Html(render(t)?)).into_response())
+}
+
+/// Renders into a buffer sized for a full page: askama's own hint counts only the
+/// template's literal text, so a list of 50 rows would otherwise be copied through a
+/// dozen reallocations.
+fn render(t: &impl Template) -> askama::Result<String> {
+    let mut out = String::with_capacity(64 * 1024);
+    t.render_into(&mut out)?;
+    Ok(out)
 }
 
 // ---- dashboard ---------------------------------------------------------------------------
@@ -114,7 +123,7 @@ impl From<tracking::ListRow> for Row {
             due: view::date_or_dash(r.due_date),
             overdue: r.overdue,
             stale: r.stale,
-            confidence: format!("{:.2}", r.confidence),
+            confidence: view::two_decimals(r.confidence),
         }
     }
 }
