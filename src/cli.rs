@@ -102,10 +102,15 @@ pub enum Command {
     /// or name what was promised, best first, with the link kind and the reasons.
     ///
     /// Computes them afresh (as ingest does) and prints them; dismissed ones are left out.
+    /// With `--all`, recomputes every commitment's suggestions (after a load made with
+    /// `ingest --no-suggest`, say) and prints a count.
     Suggest {
         /// The cable, by ID.
+        #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+        cable: Option<String>,
+        /// Every stored commitment, against every later cable.
         #[arg(long)]
-        cable: String,
+        all: bool,
         /// One JSON object per commitment.
         #[arg(long)]
         json: bool,
@@ -437,9 +442,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             println!("{}", restored?);
             Ok(Outcome::Ok)
         }
-        Command::Suggest { cable, json } => {
+        Command::Suggest { cable, all, json } => {
             let db = Database::open(&Location::from_env(), 4).await?;
-            let result = suggest(&db.pool, &cable, json).await;
+            let result = match cable {
+                Some(cable) if !all => suggest(&db.pool, &cable, json).await,
+                _ => suggest_all(&db.pool).await,
+            };
             db.close().await;
             result
         }
@@ -570,6 +578,20 @@ async fn suggest(pool: &sqlx::PgPool, cable: &str, json: bool) -> anyhow::Result
         }
     }
     out.flush()?;
+    Ok(Outcome::Ok)
+}
+
+/// `ctrack suggest --all`: every commitment's suggestions, recomputed from scratch.
+async fn suggest_all(pool: &sqlx::PgPool) -> anyhow::Result<Outcome> {
+    let began = std::time::Instant::now();
+    let targets = crate::db::follow::all_targets(pool).await?;
+    let r = crate::follow::refresh(pool, targets, &[], true).await?;
+    println!(
+        "suggestions: {} for {} commitments in {:.3} s",
+        r.suggestions,
+        r.commitments,
+        began.elapsed().as_secs_f64()
+    );
     Ok(Outcome::Ok)
 }
 

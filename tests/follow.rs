@@ -211,3 +211,43 @@ async fn ctrack_suggest_prints_one_json_object_per_commitment() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no cable 99NOWHERE1 is stored"));
     db.drop_db().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn suggest_all_computes_what_a_load_without_suggestions_skipped() {
+    let db = TestDb::new().await;
+    let d = common::tempdir("backfill");
+    for (file, text) in cables(DONE) {
+        std::fs::write(d.join(file), text).unwrap();
+    }
+    let opts = ctrack::ingest::Options {
+        paths: vec![d.clone()],
+        progress: ctrack::ingest::Progress::Quiet,
+        suggest: false,
+        ..Default::default()
+    };
+    let report = ctrack::ingest::run(Some(&db.pool), &opts).await.unwrap();
+    assert!(report.failed.is_empty() && report.suggested.is_none(), "{report}");
+    let id = promise_id(&db).await;
+    assert!(ctrack::db::follow::list(&db.pool, &[id]).await.unwrap().is_empty());
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ctrack"))
+        .args(["suggest", "--all"])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("suggestions: 1 for "), "{stdout}");
+    let s = ctrack::db::follow::list(&db.pool, &[id]).await.unwrap();
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!((s[0].cable_id.as_str(), s[0].kind.as_str()), ("09DUSHANBE202", "fulfils"));
+
+    // --cable and --all together make no sense.
+    let both = std::process::Command::new(env!("CARGO_BIN_EXE_ctrack"))
+        .args(["suggest", "--all", "--cable", "08DUSHANBE101"])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(!both.status.success());
+    db.drop_db().await;
+}

@@ -133,6 +133,19 @@ pub async fn affected(ex: impl PgExecutor<'_>, cable_keys: &[String]) -> sqlx::R
     .await
 }
 
+/// Every commitment the engine follows, each against every later cable.
+pub async fn all_targets(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<Target>> {
+    sqlx::query_as(
+        "SELECT c.id, c.eff_country AS country, c.sentence, true AS full
+         FROM commitments c
+         WHERE c.review <> 'dismissed' AND c.eff_country IS NOT NULL
+           AND (c.extracted OR c.revision > 0)
+         ORDER BY c.id",
+    )
+    .fetch_all(ex)
+    .await
+}
+
 /// The commitments of one cable (given by key or canonical ID).
 pub async fn of_cable(ex: impl PgExecutor<'_>, cable: &str) -> sqlx::Result<Vec<Target>> {
     sqlx::query_as(
@@ -183,9 +196,9 @@ pub async fn evidence(
                     k.canonical_id AS source, COALESCE(k.subject, '') AS source_subject,
                     k.tags AS source_tags, to_tsquery('english', t.find) AS find,
                     string_to_array(t.terms, E'\\x1f') AS terms,
-                    ARRAY(SELECT array_to_string(
-                              tsvector_to_array(to_tsvector('english', w)), ' ')
-                          FROM unnest(string_to_array(t.terms, E'\\x1f')) w) AS term_lexemes
+                    -- Each term as a query (all of its words), in the order of `terms`.
+                    ARRAY(SELECT plainto_tsquery('english', w)
+                          FROM unnest(string_to_array(t.terms, E'\\x1f')) w) AS term_queries
              FROM unnest($1::bigint[], $2::text[], $3::text[]) AS t(id, find, terms)
              JOIN commitments c ON c.id = t.id
              JOIN cables k ON k.id = c.cable_id
@@ -207,8 +220,13 @@ pub async fn evidence(
          content AS (
              SELECT c.id, x.later FROM c CROSS JOIN LATERAL (
                  SELECT k.id AS later FROM cables k
+                 -- `+ interval '0 s'` keeps the sent_at index out of it: ANDing the
+                 -- word index's few matches with every later cable's row costs ten
+                 -- times the word index alone, and after some ANALYZE runs the planner
+                 -- chose it.
                  WHERE k.countries @> ARRAY[c.country] AND k.search @@ c.find
-                   AND k.sent_at > c.sent_at AND ($4::text[] IS NULL OR k.id = ANY($4))
+                   AND k.sent_at + interval '0 s' > c.sent_at
+                   AND ($4::text[] IS NULL OR k.id = ANY($4))
                  ORDER BY k.sent_at
                  LIMIT 8
              ) x
@@ -223,9 +241,8 @@ pub async fn evidence(
                 ARRAY(SELECT t FROM unnest(k.tags) t
                       WHERE length(t) > 2 AND t = ANY(c.source_tags)) AS shared_tags,
                 cardinality(c.terms) AS n_terms,
-                ARRAY(SELECT t FROM unnest(c.terms, c.term_lexemes) AS x(t, lexemes)
-                      WHERE lexemes <> ''
-                        AND string_to_array(lexemes, ' ') <@ lex.words) AS matched,
+                ARRAY(SELECT t FROM unnest(c.terms, c.term_queries) AS x(t, q)
+                      WHERE numnode(q) > 0 AND lex.words @@ q) AS matched,
                 cue.cue, cue.sentence AS cue_sentence, cue.named AS cue_named,
                 rep.sentence AS repeat_sentence, rep.named AS repeat_named
          FROM pairs p
@@ -233,22 +250,23 @@ pub async fn evidence(
          JOIN cables k ON k.id = p.later
          LEFT JOIN cited ci ON ci.id = p.id AND ci.later = p.later
          LEFT JOIN chained ch ON ch.id = p.id AND ch.later = p.later
-         -- The later cable's words, read once (each use of the stored vector would
-         -- decompress it again).
-         CROSS JOIN LATERAL (SELECT tsvector_to_array(k.search) AS words) lex
+         -- The later cable's words, decompressed once per pair (each use of the stored
+         -- vector would decompress it again): the concatenation makes a plain in-memory
+         -- copy, and OFFSET 0 keeps the planner from folding it into every use.
+         CROSS JOIN LATERAL (SELECT k.search || ''::tsvector AS words OFFSET 0) lex
          LEFT JOIN LATERAL (
              SELECT s.cue, s.sentence, named FROM status_cues s
              CROSS JOIN LATERAL (
-                 SELECT count(*) AS named FROM unnest(c.terms) t
-                 WHERE s.search @@ plainto_tsquery('english', t)) n
+                 SELECT count(*) AS named FROM unnest(c.term_queries) q
+                 WHERE numnode(q) > 0 AND s.search @@ q) n
              WHERE s.cable_id = k.id AND named > 0
              ORDER BY named DESC, s.start_byte LIMIT 1
          ) cue ON true
          LEFT JOIN LATERAL (
              SELECT o.sentence, named FROM commitments o
              CROSS JOIN LATERAL (
-                 SELECT count(*) AS named FROM unnest(c.terms) t
-                 WHERE o.search @@ plainto_tsquery('english', t)) n
+                 SELECT count(*) AS named FROM unnest(c.term_queries) q
+                 WHERE numnode(q) > 0 AND o.search @@ q) n
              WHERE o.cable_id = k.id AND o.eff_country = c.country AND named > 0
              ORDER BY named DESC, o.start_byte LIMIT 1
          ) rep ON true

@@ -540,9 +540,11 @@ pub fn key_terms(sentence: &str) -> Vec<String> {
 
 /// Keeps the terms that tell a commitment apart: those found in at most a fifth of the
 /// stored cables (document frequency `df`, of `total`), at most six, rarest first. A term
-/// no cable has is dropped too: it cannot find anything.
+/// no cable has is dropped too: it cannot find anything. With fewer than
+/// [`FEW_CABLES`] stored, how many cables name a word says nothing about how telling it
+/// is, and every term a cable has is kept.
 pub fn select_terms(terms: &[String], df: impl Fn(&str) -> i64, total: i64) -> Vec<String> {
-    let limit = (total / 5).max(1);
+    let limit = if total < FEW_CABLES { total.max(1) } else { total / 5 };
     let mut kept: Vec<(i64, usize, &String)> = terms
         .iter()
         .enumerate()
@@ -553,6 +555,9 @@ pub fn select_terms(terms: &[String], df: impl Fn(&str) -> i64, total: i64) -> V
     kept.truncate(6);
     kept.into_iter().map(|(_, _, t)| t.clone()).collect()
 }
+
+/// Below this many stored cables, document frequency does not pick terms.
+pub const FEW_CABLES: i64 = 25;
 
 /// A term as a `to_tsquery` conjunction of its words: `(anti & trafficking & law)`.
 fn conjunction(term: &str) -> Option<String> {
@@ -834,6 +839,11 @@ mod tests {
         assert_eq!(select_terms(&terms, df, 6742), ["shura council", "soon-ish"]);
         let df = |t: &str| if t == "law" { 5 } else { 12 };
         assert_eq!(select_terms(&terms, df, 6742)[0], "law", "rarest first");
+        // Two cables stored, both naming every term but one: nothing is "common" yet.
+        let df = |t: &str| if t == "unknownword" { 0 } else { 2 };
+        assert_eq!(select_terms(&terms, df, 2).len(), 3);
+        let everywhere = |t: &str| if t == "unknownword" { 0 } else { 200 };
+        assert_eq!(select_terms(&terms, everywhere, 200), Vec::<String>::new());
     }
 
     #[test]
