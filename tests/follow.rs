@@ -84,7 +84,7 @@ async fn analysts_accept_or_dismiss_suggestions_and_a_dismissal_sticks() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Suggested follow-ups"));
     assert!(body.contains("09DUSHANBE202"));
-    assert!(body.contains("cites 08DUSHANBE101 as its reference"));
+    assert!(body.contains("cites 08DUSHANBE101 as its reference"), "{body}");
     assert!(!body.contains("/suggestions/accept"), "viewers get no forms");
     // Open since 2008 with no evidence since: stale, on its page and in the list.
     assert!(body.contains("stale: no evidence in 12 months"));
@@ -250,4 +250,112 @@ async fn suggest_all_computes_what_a_load_without_suggestions_skipped() {
         .unwrap();
     assert!(!both.status.success());
     db.drop_db().await;
+}
+
+const AGAIN: &str = "Deputy Minister Saidov told PolOff that the government will adopt the national anti-trafficking action plan by December 2008.";
+
+/// A later cable (October 2008, no reference to the first) that makes the promise again.
+fn repeat_cable() -> (String, String) {
+    let text =
+        common::synth::cable(8, "DUSHANBE", 303, 20, "SYNTHETIC: ACTION PLAN AGAIN", &[AGAIN])
+            .replace("TAGS: PREL PHUM XX", "TAGS: PREL PHUM KTIP TI")
+            .replace(" JUL 08", " OCT 08");
+    ("08DUSHANBE303.txt".into(), text)
+}
+
+async fn count_ti(db: &TestDb) -> i64 {
+    let per_status = ctrack::db::tracking::country_summary(&db.pool, "TI").await.unwrap();
+    per_status.iter().map(|(_, n, _)| n).sum()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_promise_made_again_is_grouped_under_its_first_mention_and_counted_once() {
+    for later_first in [false, true] {
+        let db = TestDb::new().await;
+        let d = common::tempdir(&format!("repeat-{later_first}"));
+        let mut files = vec![cables(DONE)[0].clone(), repeat_cable()];
+        if later_first {
+            files.reverse();
+        }
+        for (file, text) in files {
+            std::fs::write(d.join(&file), text).unwrap();
+            common::ingest(&db.pool, &d.join(&file)).await;
+        }
+        let first = promise_id(&db).await;
+        let (later, repeat_of): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT id, repeat_of FROM commitments WHERE cable_id = '08DUSHANBE303'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .expect("the repeated promise is extracted");
+        assert_eq!(repeat_of, Some(first), "later first: {later_first}");
+        // The first mention links the later cable as `reiterates`, as the engine's work.
+        let links = ctrack::db::tracking::links(&db.pool, first).await.unwrap();
+        assert_eq!(links.len(), 1, "{links:?}");
+        assert_eq!(
+            (links[0].cable_id.as_str(), links[0].kind.as_str()),
+            ("08DUSHANBE303", "reiterates")
+        );
+        assert_eq!(links[0].username, "ctrack");
+        let events = ctrack::db::tracking::events(&db.pool, first).await.unwrap();
+        assert!(events.iter().any(|e| e.kind == "link" && e.username == "ctrack"), "{events:?}");
+        // Counted once: on the country page, in the export, on the dashboard.
+        assert_eq!(count_ti(&db).await, 1);
+        let scope = ctrack::db::export::Scope {
+            since: None,
+            until: None,
+            as_of: time::macros::date!(2026 - 01 - 01),
+        };
+        let counts = ctrack::db::export::counts(&db.pool, "TI", &scope).await.unwrap();
+        assert_eq!(counts.iter().map(|c| c.n).sum::<i64>(), 1);
+        let chart = ctrack::db::tracking::country_status_counts(&db.pool).await.unwrap();
+        assert_eq!(chart.iter().map(|c| c.2).sum::<i64>(), 1);
+        // The later one says where it is tracked.
+        let c = ctrack::db::tracking::commitment(&db.pool, later).await.unwrap().unwrap();
+        assert_eq!(c.repeat_of, Some(first));
+        users::add(&db.pool, "vera", "correct horse battery", Role::Viewer, false).await.unwrap();
+        let app = ctrack::web::app(ctrack::web::AppState::new(db.pool.clone()));
+        let viewer = session(&db, "vera").await;
+        let (status, _, body) = get(&app, &format!("/commitments/{later}"), &viewer.cookie).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains(&format!("<a href=\"/commitments/{first}\">commitment {first}</a>")));
+        // The list shows both, or with "hide repeats" only the first mention.
+        let (_, _, all) = get(&app, "/commitments?country=TI", &viewer.cookie).await;
+        let (_, _, firsts) = get(&app, "/commitments?country=TI&firsts=1", &viewer.cookie).await;
+        let row = |id: i64| format!("<a href=\"/commitments/{id}\">");
+        assert!(all.contains(&row(first)) && all.contains(&row(later)));
+        assert!(firsts.contains(&row(first)) && !firsts.contains(&row(later)), "{firsts}");
+        assert!(firsts.contains("name=\"firsts\" value=\"1\" checked"));
+
+        if !later_first {
+            // An analyst who removes the link ungroups them for good.
+            let revision: i32 =
+                sqlx::query_scalar("SELECT revision FROM commitments WHERE id = $1")
+                    .bind(first)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
+            let mut conn = db.pool.acquire().await.unwrap();
+            ctrack::db::tracking::remove_link(&mut conn, first, revision, "ana", links[0].id)
+                .await
+                .unwrap();
+            drop(conn);
+            assert_eq!(count_ti(&db).await, 2);
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_ctrack"))
+                .args(["suggest", "--all"])
+                .env("DATABASE_URL", &db.url)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let again: Option<i64> =
+                sqlx::query_scalar("SELECT repeat_of FROM commitments WHERE id = $1")
+                    .bind(later)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
+            assert_eq!(again, None, "recomputing does not group them again");
+            assert!(ctrack::db::tracking::links(&db.pool, first).await.unwrap().is_empty());
+        }
+        db.drop_db().await;
+    }
 }

@@ -29,11 +29,14 @@ impl Scope {
 }
 
 /// The commitments of country `$1` in scope (`$2` since, `$3` until); `$4` is the as-of
-/// day. Shared by the countries, the counts and the rows so they always agree.
+/// day. Shared by the countries, the counts and the rows so they always agree. A repeat
+/// of an earlier commitment is not counted again: the first mention stands for it, with
+/// the later cable as a `reiterates` link (its evidence).
 const IN_SCOPE: &str = "
     c.eff_country = $1
     AND (c.extracted OR c.revision > 0)
     AND c.review <> 'dismissed'
+    AND c.repeat_of IS NULL
     AND ($2::date IS NULL OR c.sent_at >= ($2::date)::timestamp AT TIME ZONE 'UTC')
     AND ($3::date IS NULL OR c.sent_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC')";
 

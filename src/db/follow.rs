@@ -174,6 +174,7 @@ struct EvidenceRow {
     cue: Option<String>,
     cue_sentence: Option<String>,
     cue_named: Option<i64>,
+    repeat_id: Option<i64>,
     repeat_sentence: Option<String>,
     repeat_named: Option<i64>,
 }
@@ -244,7 +245,7 @@ pub async fn evidence(
                 ARRAY(SELECT t FROM unnest(c.terms, c.term_queries) AS x(t, q)
                       WHERE numnode(q) > 0 AND lex.words @@ q) AS matched,
                 cue.cue, cue.sentence AS cue_sentence, cue.named AS cue_named,
-                rep.sentence AS repeat_sentence, rep.named AS repeat_named
+                rep.id AS repeat_id, rep.sentence AS repeat_sentence, rep.named AS repeat_named
          FROM pairs p
          JOIN c ON c.id = p.id
          JOIN cables k ON k.id = p.later
@@ -263,11 +264,12 @@ pub async fn evidence(
              ORDER BY named DESC, s.start_byte LIMIT 1
          ) cue ON true
          LEFT JOIN LATERAL (
-             SELECT o.sentence, named FROM commitments o
+             SELECT o.id, o.sentence, named FROM commitments o
              CROSS JOIN LATERAL (
                  SELECT count(*) AS named FROM unnest(c.term_queries) q
                  WHERE numnode(q) > 0 AND o.search @@ q) n
              WHERE o.cable_id = k.id AND o.eff_country = c.country AND named > 0
+               AND o.review <> 'dismissed' 
              ORDER BY named DESC, o.start_byte LIMIT 1
          ) rep ON true
          WHERE k.sent_at > c.sent_at AND k.canonical_id <> c.source
@@ -296,11 +298,111 @@ pub async fn evidence(
                     (Some(cue), Some(s)) => Some((cue, s, r.cue_named.unwrap_or(0) as usize)),
                     _ => None,
                 },
-                repeat: r.repeat_sentence.map(|s| (s, r.repeat_named.unwrap_or(0) as usize)),
+                repeat: match (r.repeat_id, r.repeat_sentence) {
+                    (Some(id), Some(s)) => Some((id, s, r.repeat_named.unwrap_or(0) as usize)),
+                    _ => None,
+                },
             };
             (r.commitment_id, r.cable_id, evidence)
         })
         .collect())
+}
+
+/// A later commitment that makes an earlier one's promise again (in cable `cable`).
+#[derive(Debug, Clone)]
+pub struct Repeat {
+    pub first: i64,
+    pub cable: String,
+    pub later: i64,
+}
+
+/// The engine's name in events and links it makes.
+pub const ENGINE_USER: &str = "ctrack";
+
+/// Groups repeated commitments: each later one points at the first mention of the promise
+/// (the first's own first, if it is a repeat itself; the earliest where several claim it),
+/// and the first gets a `reiterates` link to the later cable, with an event, as the
+/// engine's. Left alone: a later commitment already grouped or dismissed, and a pair an
+/// analyst ungrouped (the suggestion for that cable dismissed). Does not bump revisions:
+/// nothing an analyst has open is changed.
+pub async fn group_repeats(conn: &mut PgConnection, repeats: &[Repeat]) -> sqlx::Result<u64> {
+    if repeats.is_empty() {
+        return Ok(0);
+    }
+    let first: Vec<i64> = repeats.iter().map(|r| r.first).collect();
+    let cable: Vec<&str> = repeats.iter().map(|r| r.cable.as_str()).collect();
+    let later: Vec<i64> = repeats.iter().map(|r| r.later).collect();
+    let grouped: Vec<(i64, String, i64)> = sqlx::query_as(
+        "WITH g AS (
+             SELECT DISTINCT ON (t.later) COALESCE(f.repeat_of, f.id) AS root, t.cable, t.later
+             FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS t(first, cable, later)
+             JOIN commitments f ON f.id = t.first
+             JOIN commitments o ON o.id = t.later
+             JOIN commitments r ON r.id = COALESCE(f.repeat_of, f.id)
+             WHERE o.repeat_of IS NULL AND o.review <> 'dismissed'
+               AND o.cable_id = t.cable AND o.cable_id <> r.cable_id
+               AND o.id <> r.id AND o.sent_at > r.sent_at
+               AND NOT EXISTS (SELECT 1 FROM suggestions s
+                               WHERE s.cable_id = t.cable AND s.state = 'dismissed'
+                                 AND s.commitment_id IN (t.first, r.id))
+             ORDER BY t.later, r.sent_at, r.id
+         )
+         UPDATE commitments o SET repeat_of = g.root FROM g WHERE o.id = g.later
+         RETURNING g.root, g.cable, g.later",
+    )
+    .bind(&first)
+    .bind(&cable)
+    .bind(&later)
+    .fetch_all(&mut *conn)
+    .await?;
+    if grouped.is_empty() {
+        return Ok(0);
+    }
+    let roots: Vec<i64> = grouped.iter().map(|g| g.0).collect();
+    let cables: Vec<&str> = grouped.iter().map(|g| g.1.as_str()).collect();
+    let laters: Vec<i64> = grouped.iter().map(|g| g.2).collect();
+    // What the later ones grouped before now belongs to the first mention too.
+    sqlx::query(
+        "UPDATE commitments x SET repeat_of = t.root
+         FROM unnest($1::bigint[], $2::bigint[]) AS t(root, later) WHERE x.repeat_of = t.later",
+    )
+    .bind(&roots)
+    .bind(&laters)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "WITH linked AS (
+             INSERT INTO commitment_links (commitment_id, cable_id, kind, note, origin, username)
+             SELECT t.root, t.cable, 'reiterates',
+                    'the same promise, made again (commitment ' || min(t.later) || ')',
+                    'repeat', $4
+             FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS t(root, cable, later)
+             GROUP BY t.root, t.cable
+             ON CONFLICT (commitment_id, cable_id) DO NOTHING
+             RETURNING commitment_id, cable_id, note
+         )
+         INSERT INTO commitment_events
+             (commitment_id, username, kind, field, to_value, note, evidence_cable_id)
+         SELECT commitment_id, $4, 'link', 'reiterates', cable_id, note, cable_id FROM linked",
+    )
+    .bind(&roots)
+    .bind(&cables)
+    .bind(&laters)
+    .bind(ENGINE_USER)
+    .execute(&mut *conn)
+    .await?;
+    // The open suggestion for the pair is settled by the link.
+    sqlx::query(
+        "UPDATE suggestions s SET state = 'accepted', decided_by = $3, decided_at = now()
+         FROM unnest($1::bigint[], $2::text[]) AS t(root, cable)
+         WHERE s.commitment_id = t.root AND s.cable_id = t.cable AND s.state = 'open'",
+    )
+    .bind(&roots)
+    .bind(&cables)
+    .bind(ENGINE_USER)
+    .execute(&mut *conn)
+    .await?;
+    Ok(grouped.len() as u64)
 }
 
 /// A suggestion to store.

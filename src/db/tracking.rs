@@ -81,6 +81,8 @@ pub struct Filter {
     pub text: Option<String>,
     /// Also list commitments the current extractor no longer finds.
     pub include_unextracted: bool,
+    /// Leave out repeats of an earlier commitment (grouped under it).
+    pub first_mentions: bool,
 }
 
 /// Stale: still open or in progress a year after its cable, and no evidence cable (linked,
@@ -194,6 +196,9 @@ fn push_filter(q: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
     if !f.include_unextracted {
         q.push(" AND (extracted OR revision > 0)");
     }
+    if f.first_mentions {
+        q.push(" AND repeat_of IS NULL");
+    }
 }
 
 /// A commitment with everything its page shows.
@@ -224,6 +229,8 @@ pub struct Commitment {
     pub category_fix: Option<String>,
     pub due_date_fix: Option<Date>,
     pub revision: i32,
+    /// The first mention of the promise, when this is a repeat of it.
+    pub repeat_of: Option<i64>,
     pub overdue: bool,
     pub stale: bool,
 }
@@ -233,7 +240,7 @@ pub async fn commitment(ex: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option
         "SELECT id, cable_id, paragraph, sentence, start_byte, end_byte, actor, actor_kind,
                 country, category, deadline, due_date, due_precision, quantity, conditional,
                 confidence, extractor_version, extracted, review, status, actor_fix,
-                country_fix, category_fix, due_date_fix, revision,
+                country_fix, category_fix, due_date_fix, revision, repeat_of,
                 COALESCE(eff_due_date < current_date AND status IN ('open', 'in_progress'), false) AS overdue,
                 {STALE}
          FROM commitments c WHERE id = $1",
@@ -402,7 +409,7 @@ pub async fn country_status_counts(
 ) -> sqlx::Result<Vec<(Option<String>, String, i64)>> {
     sqlx::query_as(
         "SELECT eff_country, status, count(*) FROM commitments
-         WHERE (extracted OR revision > 0) AND review <> 'dismissed'
+         WHERE (extracted OR revision > 0) AND review <> 'dismissed' AND repeat_of IS NULL
          GROUP BY 1, 2",
     )
     .fetch_all(ex)
@@ -458,7 +465,7 @@ async fn lock(conn: &mut PgConnection, id: i64, revision: i32) -> Result<Commitm
         "SELECT id, cable_id, paragraph, sentence, start_byte, end_byte, actor, actor_kind,
                 country, category, deadline, due_date, due_precision, quantity, conditional,
                 confidence, extractor_version, extracted, review, status, actor_fix,
-                country_fix, category_fix, due_date_fix, revision,
+                country_fix, category_fix, due_date_fix, revision, repeat_of,
                 COALESCE(eff_due_date < current_date AND status IN ('open', 'in_progress'), false) AS overdue,
                 false AS stale
          FROM commitments WHERE id = $1 FOR UPDATE",
@@ -800,15 +807,38 @@ pub async fn remove_link(
     link_id: i64,
 ) -> Result<(), ChangeError> {
     lock(conn, id, revision).await?;
-    let removed: Option<(String, String)> = sqlx::query_as(
+    let removed: Option<(String, String, String)> = sqlx::query_as(
         "DELETE FROM commitment_links WHERE id = $1 AND commitment_id = $2
-         RETURNING cable_id, kind",
+         RETURNING cable_id, kind, origin",
     )
     .bind(link_id)
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let (cable, kind) = removed.ok_or(ChangeError::NotFound)?;
+    let (cable, kind, origin) = removed.ok_or(ChangeError::NotFound)?;
+    if origin == "repeat" {
+        // The analyst says the later cable's commitment is not this promise again: ungroup
+        // them, and keep the engine from grouping them (or suggesting the cable) again.
+        sqlx::query(
+            "UPDATE commitments SET repeat_of = NULL WHERE repeat_of = $1 AND cable_id = $2",
+        )
+        .bind(id)
+        .bind(&cable)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "INSERT INTO suggestions (commitment_id, cable_id, score, kind, reasons, state,
+                                      decided_by, decided_at)
+             VALUES ($1, $2, 0, 'reiterates', '[]', 'dismissed', $3, now())
+             ON CONFLICT (commitment_id, cable_id) DO UPDATE
+             SET state = 'dismissed', decided_by = $3, decided_at = now()",
+        )
+        .bind(id)
+        .bind(&cable)
+        .bind(user)
+        .execute(&mut *conn)
+        .await?;
+    }
     event(conn, id, user, "unlink", Some(&kind), Some(&cable), None, "", None).await?;
     bump(conn, id).await?;
     Ok(())
@@ -825,6 +855,7 @@ pub async fn country_summary(
                                  AND status IN ('open', 'in_progress'))
          FROM commitments
          WHERE eff_country = $1 AND (extracted OR revision > 0) AND review <> 'dismissed'
+           AND repeat_of IS NULL
          GROUP BY status",
     )
     .bind(country)

@@ -689,8 +689,9 @@ pub struct Evidence {
     /// The later cable's best status sentence naming the commitment's terms, with its cue
     /// and how many terms it names.
     pub cue: Option<(Cue, String, usize)>,
-    /// A commitment of the later cable that repeats this one, and how many terms it names.
-    pub repeat: Option<(String, usize)>,
+    /// The commitment of the later cable that names most of this one's terms (its ID and
+    /// sentence), and how many it names.
+    pub repeat: Option<(i64, String, usize)>,
 }
 
 /// A proposed link.
@@ -700,10 +701,30 @@ pub struct Proposal {
     /// `follow_up`, `reiterates`, `fulfils` or `stalls`.
     pub kind: &'static str,
     pub reasons: Vec<String>,
+    /// The later cable's commitment that is this promise made again, to be grouped with
+    /// it (see [`is_repeat`]).
+    pub repeat: Option<i64>,
+}
+
+/// Whether a later commitment naming `named` of a commitment's `terms` key terms is the
+/// same promise made again, to be grouped with it: it names at least two of them and at
+/// least two thirds. (A `reiterates` suggestion asks only half: an analyst reviews that.)
+pub fn is_repeat(named: usize, terms: usize) -> bool {
+    named >= 2 && named * 3 >= terms * 2
 }
 
 fn words_of(s: &str) -> HashSet<String> {
     words(s).map(|(w, _)| w).filter(|w| !is_stop(w) && w.len() > 2).collect()
+}
+
+/// Whether two commitment sentences say the same thing: at least half of their content
+/// words in common (Jaccard), as a promise repeated in a later cable does ("He assured the
+/// Ambassador that the agreement ... would be finalized by August 15" twice), and two
+/// sentences that only share a few key terms ("Costa Rica enacted legislation ..." and
+/// "Costa Rica's Legislative Assembly adjourned ...") do not.
+pub fn same_promise(a: &str, b: &str) -> bool {
+    let (a, b) = (words_of(a), words_of(b));
+    !a.is_empty() && 2 * a.intersection(&b).count() >= a.union(&b).count()
 }
 
 /// Share of the two subject lines' words they have in common (Jaccard).
@@ -792,14 +813,21 @@ pub fn propose(e: &Evidence) -> Option<Proposal> {
             },
             quote(sentence)
         ));
-    } else if let Some((sentence, named)) = &e.repeat
+    } else if let Some((_, sentence, named)) = &e.repeat
         && *named * 2 >= e.terms.max(2)
     {
         score += 0.5;
         kind = "reiterates";
         reasons.push(format!("makes the promise again: {}", quote(sentence)));
     }
-    (score >= 1.0).then_some(Proposal { score, kind, reasons })
+    // A later "commitment" that reports the thing done or held up ("adopted the plan, as
+    // promised") is a status report the extractor took for a promise, not a repeat.
+    let repeat = e
+        .repeat
+        .as_ref()
+        .filter(|r| is_repeat(r.2, e.terms) && status_cue(&r.1).is_none())
+        .map(|r| r.0);
+    (score >= 1.0).then_some(Proposal { score, kind, reasons, repeat })
 }
 
 #[cfg(test)]
@@ -930,8 +958,32 @@ mod tests {
     fn the_same_promise_again_is_a_reiteration() {
         let mut e = evidence();
         e.matched = vec!["anti-trafficking law".into(), "shura council".into()];
-        e.repeat = Some(("The Shura Council will pass the anti-trafficking law soon.".into(), 2));
-        assert_eq!(propose(&e).unwrap().kind, "reiterates");
+        e.repeat =
+            Some((42, "The Shura Council will pass the anti-trafficking law soon.".into(), 2));
+        let p = propose(&e).unwrap();
+        assert_eq!(p.kind, "reiterates");
+        assert_eq!(p.repeat, Some(42), "two of three terms: the same promise, grouped");
+        // Named by half the terms: suggested as a reiteration for an analyst, not grouped.
+        e.terms = 4;
+        let p = propose(&e).unwrap();
+        assert_eq!((p.kind, p.repeat), ("reiterates", None));
+        // A later cable reporting the promise kept and making it again is still grouped.
+        e.terms = 3;
+        e.cue = Some((Cue::Fulfils, "The Shura Council passed the law.".into(), 2));
+        let p = propose(&e).unwrap();
+        assert_eq!((p.kind, p.repeat), ("fulfils", Some(42)));
+        assert!(!is_repeat(1, 1) && is_repeat(2, 3) && !is_repeat(3, 6) && is_repeat(4, 6));
+        assert!(same_promise(
+            "Deputy Minister Saidov said the government will adopt the national action plan by December.",
+            "Saidov told PolOff that the government will adopt the national action plan by December."
+        ));
+        assert!(!same_promise(
+            "In December 2007, Costa Rica enacted legislation intended to implement this commitment.",
+            "Costa Rica's Legislative Assembly adjourned for the year on December 22 and plans to re-convene on January 18."
+        ));
+        // A report of the thing done, even one the extractor kept, is not a repeat.
+        e.repeat = Some((43, "The Shura Council passed the anti-trafficking law.".into(), 2));
+        assert_eq!(propose(&e).unwrap().repeat, None);
     }
 
     #[test]

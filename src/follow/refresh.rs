@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use sqlx::PgPool;
 
-use crate::db::follow::{self as q, NewSuggestion, Target};
+use crate::db::follow::{self as q, NewSuggestion, Repeat, Target};
 
 /// Commitments per database round trip.
 const CHUNK: usize = 200;
@@ -102,6 +102,8 @@ async fn chunk_refresh(
         terms.push(key.join("\u{1f}"));
     }
     let mut by_commitment: HashMap<i64, Vec<NewSuggestion>> = HashMap::new();
+    let mut repeats: Vec<Repeat> = Vec::new();
+    let sentences: HashMap<i64, &str> = chunk.iter().map(|t| (t.id, t.sentence.as_str())).collect();
     let began = std::time::Instant::now();
     let found = if ids.is_empty() {
         Vec::new()
@@ -117,6 +119,12 @@ async fn chunk_refresh(
     {
         for (commitment_id, cable_id, evidence) in found {
             if let Some(p) = super::propose(&evidence) {
+                if let (Some(later), Some((_, again, _)), Some(said)) =
+                    (p.repeat, &evidence.repeat, sentences.get(&commitment_id))
+                    && super::same_promise(said, again)
+                {
+                    repeats.push(Repeat { first: commitment_id, cable: cable_id.clone(), later });
+                }
                 by_commitment.entry(commitment_id).or_default().push(NewSuggestion {
                     commitment_id,
                     cable_id,
@@ -139,6 +147,7 @@ async fn chunk_refresh(
         None => q::replace(&mut tx, &all, &new).await?,
         Some(_) => q::merge(&mut tx, &new, super::KEEP as i64).await?,
     };
+    q::group_repeats(&mut tx, &repeats).await?;
     tx.commit().await?;
     Ok(n)
 }

@@ -145,7 +145,7 @@ pub async fn dashboard(State(state): State<AppState>, auth: Auth) -> Result<Resp
     let counts = tracking::country_status_counts(&mut *conn).await?;
     let total = counts.iter().map(|c| c.2).sum();
     let bars = view::bars(&counts, 15);
-    let filter = tracking::Filter { overdue: true, ..Default::default() };
+    let filter = tracking::Filter { overdue: true, first_mentions: true, ..Default::default() };
     let (overdue, _) = tracking::list(&mut *conn, &filter, tracking::Sort::Due, None, 10).await?;
     let recent = tracking::recent_changes(&mut *conn, 12).await?;
     let page = DashboardPage {
@@ -188,6 +188,7 @@ struct ListPage {
     categories: Vec<Opt>,
     sorts: Vec<Opt>,
     overdue: bool,
+    firsts: bool,
     next: Option<String>,
     first: Option<String>,
     error: Option<String>,
@@ -232,6 +233,7 @@ pub async fn list(
             },
         ],
         overdue: matches!(q.overdue.as_str(), "1" | "on" | "true"),
+        firsts: matches!(q.firsts.as_str(), "1" | "on" | "true"),
         next: next.as_ref().map(|c| q.with_after(Some(c))),
         first: (!q.after.is_empty()).then(|| q.with_after(None)),
         rows: rows.into_iter().map(Row::from).collect(),

@@ -185,6 +185,9 @@ pub struct ListQuery {
     pub category: String,
     #[serde(default)]
     pub overdue: String,
+    /// Leave out repeats of earlier commitments.
+    #[serde(default)]
+    pub firsts: String,
     #[serde(default)]
     pub from: String,
     #[serde(default)]
@@ -233,6 +236,7 @@ impl ListQuery {
             to: parse_date(&self.to, "to")?,
             text: Some(self.q.trim().to_string()).filter(|q| !q.is_empty() && q.len() <= 200),
             include_unextracted: false,
+            first_mentions: matches!(self.firsts.as_str(), "1" | "on" | "true"),
         };
         let sort = match self.sort.trim() {
             "" => Sort::default(),
@@ -254,6 +258,7 @@ impl ListQuery {
             ("review", &self.review),
             ("category", &self.category),
             ("overdue", &self.overdue),
+            ("firsts", &self.firsts),
             ("from", &self.from),
             ("to", &self.to),
             ("q", &self.q),
