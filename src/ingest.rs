@@ -744,18 +744,20 @@ pub async fn reextract(pool: &PgPool, all: bool) -> Result<ReextractReport, Inge
                                     .map(|c| {
                                         let split =
                                             extract::sentences::split_doc(&c.body, &c.paragraphs.0);
+                                        let mut cues = crate::follow::cue_sentences(&split);
+                                        let extraction = extract::extract_sentences(
+                                            &c.doc(),
+                                            &extract::MODEL,
+                                            split,
+                                        );
+                                        crate::follow::add_refusals(&mut cues, &extraction.signals);
                                         let follow = (
                                             crate::follow::index_text(
                                                 c.countries.iter().map(String::as_str),
                                                 c.subject.as_deref(),
                                                 &c.body,
                                             ),
-                                            crate::follow::cue_sentences(&split),
-                                        );
-                                        let extraction = extract::extract_sentences(
-                                            &c.doc(),
-                                            &extract::MODEL,
-                                            split,
+                                            cues,
                                         );
                                         (extraction, follow)
                                     })

@@ -28,9 +28,10 @@ impl NewCable {
     pub fn new(key: String, cable: Cable, source: String, content_hash: Vec<u8>) -> NewCable {
         // One split serves both the extractor and the status sentences.
         let split = crate::extract::sentences::split(&cable);
-        let cues = crate::follow::cue_sentences(&split);
+        let mut cues = crate::follow::cue_sentences(&split);
         let doc = crate::extract::Doc::of(&cable);
         let extraction = crate::extract::extract_sentences(&doc, &crate::extract::MODEL, split);
+        crate::follow::add_refusals(&mut cues, &extraction.signals);
         NewCable {
             key,
             source,

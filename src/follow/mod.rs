@@ -670,6 +670,24 @@ pub fn cue_sentences(split: &[sentences::Sentence]) -> Vec<CueSentence> {
         .collect()
 }
 
+/// Adds the refusals the extractor set aside ("the ministry declined to submit the bill",
+/// "will not meet the deadline") to a cable's status sentences as held-up reports, where
+/// the cue scan did not already find them: they speak to an earlier promise too.
+pub fn add_refusals(cues: &mut Vec<CueSentence>, signals: &[crate::extract::Signal]) {
+    let before = cues.len();
+    for s in signals.iter().filter(|s| s.kind == crate::extract::SignalKind::Refusal) {
+        if !cues[..before].iter().any(|c| c.start == s.start) {
+            cues.push(CueSentence {
+                start: s.start,
+                end: s.end,
+                cue: Cue::Stalls,
+                sentence: s.sentence.clone(),
+            });
+        }
+    }
+    cues.sort_by_key(|c| c.start);
+}
+
 /// What the database found about one later cable and one commitment.
 #[derive(Debug, Clone, Default)]
 pub struct Evidence {
@@ -984,6 +1002,35 @@ mod tests {
         // A report of the thing done, even one the extractor kept, is not a repeat.
         e.repeat = Some((43, "The Shura Council passed the anti-trafficking law.".into(), 2));
         assert_eq!(propose(&e).unwrap().repeat, None);
+    }
+
+    #[test]
+    fn the_extractors_refusals_are_held_up_reports() {
+        use crate::extract::{Signal, SignalKind};
+        let declined = "The ministry declined to submit the draft law to parliament.";
+        assert_eq!(status_cue(declined), None, "the cue scan alone misses it");
+        let postponed = "The vote was postponed.";
+        let mut cues = vec![CueSentence {
+            start: 100,
+            end: 123,
+            cue: Cue::Stalls,
+            sentence: postponed.into(),
+        }];
+        let signal = |start: usize, sentence: &str, kind| Signal {
+            start,
+            end: start + sentence.len(),
+            sentence: sentence.into(),
+            kind,
+            actor: Some("the ministry".into()),
+        };
+        let signals = [
+            signal(100, postponed, SignalKind::Refusal),
+            signal(10, declined, SignalKind::Refusal),
+            signal(200, "Post will host a roundtable.", SignalKind::UsPlan),
+        ];
+        add_refusals(&mut cues, &signals);
+        let got: Vec<(usize, Cue)> = cues.iter().map(|c| (c.start, c.cue)).collect();
+        assert_eq!(got, [(10, Cue::Stalls), (100, Cue::Stalls)], "once each, in body order");
     }
 
     #[test]
