@@ -661,10 +661,15 @@ async fn flush(
         db_cables::upsert(&mut *tx, &to_write).await.map_err(|e| db_err(&to_write, e))?;
         db_cables::replace_refs(&mut tx, &to_write).await.map_err(|e| db_err(&to_write, e))?;
     }
-    let index: Vec<(&str, &str, &[crate::follow::CueSentence])> = to_write
+    // The cables just written have their word index from the upsert.
+    let index: Vec<(&str, Option<&str>, &[crate::follow::CueSentence])> = to_write
         .iter()
-        .chain(&same_text)
-        .map(|c| (c.key.as_str(), c.follow_text.as_str(), c.cues.as_slice()))
+        .map(|c| (c.key.as_str(), None, c.cues.as_slice()))
+        .chain(
+            same_text
+                .iter()
+                .map(|c| (c.key.as_str(), Some(c.follow_text.as_str()), c.cues.as_slice())),
+        )
         .collect();
     crate::db::follow::store_index(&mut tx, &index).await.map_err(|e| db_err(&to_write, e))?;
     let extractions: Vec<(&str, &extract::Extraction)> =
@@ -773,10 +778,10 @@ pub async fn reextract(pool: &PgPool, all: bool) -> Result<ReextractReport, Inge
         .expect("the extraction task does not panic");
         let items: Vec<(&str, &extract::Extraction)> =
             cables.iter().map(|c| c.id.as_str()).zip(&extractions).collect();
-        let index: Vec<(&str, &str, &[crate::follow::CueSentence])> = cables
+        let index: Vec<(&str, Option<&str>, &[crate::follow::CueSentence])> = cables
             .iter()
             .zip(&follow)
-            .map(|(c, (text, cues))| (c.id.as_str(), text.as_str(), cues.as_slice()))
+            .map(|(c, (text, cues))| (c.id.as_str(), Some(text.as_str()), cues.as_slice()))
             .collect();
         let mut tx = pool.begin().await.map_err(|e| db_err(&after, e))?;
         let stored = db_commitments::store(&mut tx, &items, &version)

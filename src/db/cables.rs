@@ -99,8 +99,10 @@ pub async fn upsert(ex: impl PgExecutor<'_>, cables: &[NewCable]) -> sqlx::Resul
     let mut paragraphs = Vec::with_capacity(n);
     let mut header = Vec::with_capacity(n);
     let mut body = Vec::with_capacity(n);
+    let mut follow_text = Vec::with_capacity(n);
     for c in cables {
         let k = &c.cable;
+        follow_text.push(c.follow_text.as_str());
         id.push(c.key.as_str());
         canonical_id.push(k.canonical_id.as_str());
         reference_id.push(k.reference_id.as_str());
@@ -124,20 +126,21 @@ pub async fn upsert(ex: impl PgExecutor<'_>, cables: &[NewCable]) -> sqlx::Resul
     let result = sqlx::query(
         "INSERT INTO cables (id, canonical_id, reference_id, content_hash, source, format,
              id_source, sent_at, origin, post, classification, subject, tags, countries,
-             recipients, info_recipients, paragraphs, header, body)
+             recipients, info_recipients, paragraphs, header, body, search)
          SELECT id, canonical_id, reference_id, content_hash, source, format, id_source,
              sent_at, origin,
              post, classification, subject,
              COALESCE(string_to_array(NULLIF(tags, ''), E'\\x1f'), '{}'),
              COALESCE(string_to_array(NULLIF(countries, ''), E'\\x1f'), '{}'),
-             recipients, info_recipients, paragraphs, header, body
+             recipients, info_recipients, paragraphs, header, body,
+             to_tsvector('english', follow_text)
          FROM UNNEST($1::text[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::text[],
              $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
              $13::text[], $14::jsonb[], $15::jsonb[], $16::jsonb[], $17::text[], $18::text[],
-             $19::text[])
+             $19::text[], $20::text[])
              AS t(id, canonical_id, content_hash, source, format, id_source, sent_at, origin,
                   post, classification, subject, tags, countries, recipients, info_recipients,
-                  paragraphs, header, body, reference_id)
+                  paragraphs, header, body, reference_id, follow_text)
          ON CONFLICT (id) DO UPDATE SET
              canonical_id = EXCLUDED.canonical_id, reference_id = EXCLUDED.reference_id,
              content_hash = EXCLUDED.content_hash,
@@ -147,7 +150,7 @@ pub async fn upsert(ex: impl PgExecutor<'_>, cables: &[NewCable]) -> sqlx::Resul
              tags = EXCLUDED.tags, countries = EXCLUDED.countries,
              recipients = EXCLUDED.recipients, info_recipients = EXCLUDED.info_recipients,
              paragraphs = EXCLUDED.paragraphs, header = EXCLUDED.header, body = EXCLUDED.body,
-             updated_at = now()",
+             search = EXCLUDED.search, updated_at = now()",
     )
     .bind(&id)
     .bind(&canonical_id)
@@ -168,6 +171,7 @@ pub async fn upsert(ex: impl PgExecutor<'_>, cables: &[NewCable]) -> sqlx::Resul
     .bind(&header)
     .bind(&body)
     .bind(&reference_id)
+    .bind(&follow_text)
     .execute(ex)
     .await?;
     Ok(result.rows_affected())

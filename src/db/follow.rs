@@ -8,24 +8,30 @@ use time::OffsetDateTime;
 use crate::follow::{CueSentence, Evidence};
 
 /// Writes the full-text index and status sentences of the given cables (row keys, index
-/// text, status sentences), replacing what was there.
+/// text, status sentences), replacing what was there. A cable given no text keeps its
+/// index: one just written with its row has it already (a second write would leave a dead
+/// copy of the row and its words behind).
 pub async fn store_index(
     conn: &mut PgConnection,
-    items: &[(&str, &str, &[CueSentence])],
+    items: &[(&str, Option<&str>, &[CueSentence])],
 ) -> sqlx::Result<()> {
     if items.is_empty() {
         return Ok(());
     }
     let keys: Vec<&str> = items.iter().map(|i| i.0).collect();
-    let texts: Vec<&str> = items.iter().map(|i| i.1).collect();
-    sqlx::query(
-        "UPDATE cables k SET search = to_tsvector('english', t.text)
-         FROM unnest($1::text[], $2::text[]) AS t(id, text) WHERE k.id = t.id",
-    )
-    .bind(&keys)
-    .bind(&texts)
-    .execute(&mut *conn)
-    .await?;
+    let (index_keys, texts): (Vec<&str>, Vec<&str>) =
+        items.iter().filter_map(|i| Some((i.0, i.1?))).unzip();
+    if !index_keys.is_empty() {
+        sqlx::query(
+            "UPDATE cables k SET search = to_tsvector('english', t.text)
+             FROM unnest($1::text[], $2::text[]) AS t(id, text)
+             WHERE k.id = t.id AND k.search IS DISTINCT FROM to_tsvector('english', t.text)",
+        )
+        .bind(&index_keys)
+        .bind(&texts)
+        .execute(&mut *conn)
+        .await?;
+    }
     sqlx::query("DELETE FROM status_cues WHERE cable_id = ANY($1)")
         .bind(&keys)
         .execute(&mut *conn)

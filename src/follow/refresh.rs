@@ -33,9 +33,11 @@ pub async fn refresh(
     recount: bool,
 ) -> sqlx::Result<Refreshed> {
     if recount || q::term_stats_empty(pool).await? {
+        let began = std::time::Instant::now();
         let mut tx = pool.begin().await?;
         q::refresh_term_stats(&mut tx).await?;
         tx.commit().await?;
+        tracing::debug!("word counts refreshed in {:?}", began.elapsed());
     }
     let mut targets = targets;
     if new_cables.len() > PARTIAL_UP_TO {
