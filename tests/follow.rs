@@ -173,6 +173,19 @@ async fn analysts_accept_or_dismiss_suggestions_and_a_dismissal_sticks() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("no open suggestion"), "{body}");
 
+    // The page reads all of this in one query; it must say what the separate ones say.
+    let extras = ctrack::db::tracking::page_extras(&db.pool, id).await.unwrap().unwrap();
+    let t = &ctrack::db::tracking::cable(&db.pool, "08DUSHANBE101").await.unwrap().unwrap();
+    let events = ctrack::db::tracking::events(&db.pool, id).await.unwrap();
+    let links = ctrack::db::tracking::links(&db.pool, id).await.unwrap();
+    let listed = ctrack::db::follow::list(&db.pool, &[id]).await.unwrap();
+    assert!(events.len() >= 2 && links.len() == 1 && !listed.is_empty());
+    assert_eq!(format!("{:?}", extras.cable), format!("{t:?}"));
+    assert_eq!(format!("{:?}", extras.events), format!("{events:?}"));
+    assert_eq!(format!("{:?}", extras.links), format!("{links:?}"));
+    assert_eq!(format!("{:?}", extras.suggestions), format!("{listed:?}"));
+    assert!(ctrack::db::tracking::page_extras(&db.pool, id + 1000).await.unwrap().is_none());
+
     db.drop_db().await;
 }
 

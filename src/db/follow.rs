@@ -496,13 +496,14 @@ async fn insert(
 }
 
 /// A stored suggestion, as pages and `ctrack suggest` show it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct Suggestion {
     pub commitment_id: i64,
     /// The later cable's row key and canonical ID.
     pub cable_key: String,
     pub cable_id: String,
     pub subject: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub sent_at: Option<OffsetDateTime>,
     pub score: f32,
     pub kind: String,

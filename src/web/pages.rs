@@ -324,10 +324,9 @@ async fn render_commitment(
 ) -> Result<Response, AppError> {
     let mut conn = state.pool.acquire().await?;
     let c = tracking::commitment(&mut *conn, id).await?.ok_or(AppError::NotFound)?;
-    let cable = tracking::cable(&mut *conn, &c.cable_id).await?.ok_or(AppError::NotFound)?;
-    let events = tracking::events(&mut *conn, id).await?;
-    let links = tracking::links(&mut *conn, id).await?;
-    let suggestions = crate::db::follow::list(&mut *conn, &[id]).await?;
+    let tracking::PageExtras { cable, events, links, suggestions } =
+        tracking::page_extras(&mut *conn, id).await?.ok_or(AppError::NotFound)?;
+    drop(conn);
     let (from, to) =
         view::paragraph_around(&cable.body, c.start_byte as usize, c.end_byte as usize);
     let spans = vec![(c.id, c.start_byte as usize, c.end_byte as usize, c.status.clone())];
