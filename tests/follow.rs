@@ -27,6 +27,15 @@ fn cables(done: &str) -> [(String, String); 2] {
     [("08DUSHANBE101.txt".into(), first), ("09DUSHANBE202.txt".into(), later)]
 }
 
+/// Runs the ctrack binary against the test's database.
+fn run_ctrack(db: &TestDb, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ctrack"))
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap()
+}
+
 async fn promise_id(db: &TestDb) -> i64 {
     sqlx::query_scalar("SELECT id FROM commitments WHERE sentence LIKE 'Deputy Minister Saidov%'")
         .fetch_one(&db.pool)
@@ -193,11 +202,7 @@ async fn analysts_accept_or_dismiss_suggestions_and_a_dismissal_sticks() {
 async fn ctrack_suggest_prints_one_json_object_per_commitment() {
     let db = TestDb::new().await;
     ingest_in_order(&db, "cli", true).await;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ctrack"))
-        .args(["suggest", "--cable", "08DUSHANBE101", "--json"])
-        .env("DATABASE_URL", &db.url)
-        .output()
-        .unwrap();
+    let out = run_ctrack(&db, &["suggest", "--cable", "08DUSHANBE101", "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
         .unwrap()
@@ -215,11 +220,7 @@ async fn ctrack_suggest_prints_one_json_object_per_commitment() {
     assert!(best["score"].as_f64().unwrap() > 0.0);
     assert!(best["reasons"].as_array().unwrap().len() >= 2);
 
-    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_ctrack"))
-        .args(["suggest", "--cable", "99NOWHERE1", "--json"])
-        .env("DATABASE_URL", &db.url)
-        .output()
-        .unwrap();
+    let missing = run_ctrack(&db, &["suggest", "--cable", "99NOWHERE1", "--json"]);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no cable 99NOWHERE1 is stored"));
     db.drop_db().await;
@@ -243,11 +244,7 @@ async fn suggest_all_computes_what_a_load_without_suggestions_skipped() {
     let id = promise_id(&db).await;
     assert!(ctrack::db::follow::list(&db.pool, &[id]).await.unwrap().is_empty());
 
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ctrack"))
-        .args(["suggest", "--all"])
-        .env("DATABASE_URL", &db.url)
-        .output()
-        .unwrap();
+    let out = run_ctrack(&db, &["suggest", "--all"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.starts_with("suggestions: 1 for "), "{stdout}");
@@ -256,11 +253,7 @@ async fn suggest_all_computes_what_a_load_without_suggestions_skipped() {
     assert_eq!((s[0].cable_id.as_str(), s[0].kind.as_str()), ("09DUSHANBE202", "fulfils"));
 
     // --cable and --all together make no sense.
-    let both = std::process::Command::new(env!("CARGO_BIN_EXE_ctrack"))
-        .args(["suggest", "--all", "--cable", "08DUSHANBE101"])
-        .env("DATABASE_URL", &db.url)
-        .output()
-        .unwrap();
+    let both = run_ctrack(&db, &["suggest", "--all", "--cable", "08DUSHANBE101"]);
     assert!(!both.status.success());
     db.drop_db().await;
 }
@@ -354,11 +347,7 @@ async fn a_promise_made_again_is_grouped_under_its_first_mention_and_counted_onc
                 .unwrap();
             drop(conn);
             assert_eq!(count_ti(&db).await, 2);
-            let out = std::process::Command::new(env!("CARGO_BIN_EXE_ctrack"))
-                .args(["suggest", "--all"])
-                .env("DATABASE_URL", &db.url)
-                .output()
-                .unwrap();
+            let out = run_ctrack(&db, &["suggest", "--all"]);
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
             let again: Option<i64> =
                 sqlx::query_scalar("SELECT repeat_of FROM commitments WHERE id = $1")
