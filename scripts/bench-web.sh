@@ -57,11 +57,8 @@ SELECT id, cable_id, sent_at, eff_country AS country, COALESCE(actor_fix, actor)
        due_key, confidence,
        COALESCE(eff_due_date < current_date AND status IN ('open', 'in_progress'), false) AS overdue,
        COALESCE(c.status IN ('open', 'in_progress')
-           AND c.sent_at > '0001-01-02' AND c.sent_at < now() - interval '12 months'
-           AND NOT EXISTS (SELECT 1 FROM commitment_links l JOIN cables k ON k.id = l.cable_id
-                           WHERE l.commitment_id = c.id AND k.sent_at >= now() - interval '12 months')
-           AND NOT EXISTS (SELECT 1 FROM commitment_events e JOIN cables k ON k.id = e.evidence_cable_id
-                           WHERE e.commitment_id = c.id AND k.sent_at >= now() - interval '12 months'),
+           AND c.sent_at > '0001-01-02'
+           AND GREATEST(c.sent_at, c.last_evidence_at) < now() - interval '12 months',
            false) AS stale
 FROM commitments c WHERE true AND eff_country = :country AND status = :status
   AND (extracted OR revision > 0)

@@ -37,10 +37,12 @@ fn run_ctrack(db: &TestDb, args: &[&str]) -> std::process::Output {
 }
 
 async fn promise_id(db: &TestDb) -> i64 {
-    sqlx::query_scalar("SELECT id FROM commitments WHERE sentence LIKE 'Deputy Minister Saidov%'")
-        .fetch_one(&db.pool)
-        .await
-        .expect("the synthetic promise is extracted")
+    sqlx::query_scalar(
+        "SELECT id FROM commitments WHERE sentence LIKE 'Deputy Minister Saidov said%'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("the synthetic promise is extracted")
 }
 
 /// Ingests the two cables one at a time, in the given order.
@@ -194,6 +196,62 @@ async fn analysts_accept_or_dismiss_suggestions_and_a_dismissal_sticks() {
     assert_eq!(format!("{:?}", extras.links), format!("{links:?}"));
     assert_eq!(format!("{:?}", extras.suggestions), format!("{listed:?}"));
     assert!(ctrack::db::tracking::page_extras(&db.pool, id + 1000).await.unwrap().is_none());
+
+    // Open again, it is stale again; a linked cable from the last 12 months clears that,
+    // and removing the link brings it back (the newest evidence date is kept by triggers).
+    let stale = |id: i64| {
+        let pool = db.pool.clone();
+        async move { ctrack::db::tracking::commitment(&pool, id).await.unwrap().unwrap().stale }
+    };
+    sqlx::query("UPDATE commitments SET status = 'open' WHERE id = $1")
+        .bind(id)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    assert!(stale(id).await);
+    let recent_year = (time::OffsetDateTime::now_utc().year() % 100) as u32;
+    let month_ago = time::OffsetDateTime::now_utc() - time::Duration::days(40);
+    let recent = common::synth::cable(
+        recent_year,
+        "DUSHANBE",
+        909,
+        month_ago.day().into(),
+        "SYNTHETIC: RECENT",
+        &["The embassy met officials."],
+    )
+    .replace(" JUL ", &format!(" {} ", month_ago.month().to_string()[..3].to_ascii_uppercase()));
+    let d = common::tempdir("recent");
+    let recent_id = format!("{recent_year:02}DUSHANBE909");
+    std::fs::write(d.join(format!("{recent_id}.txt")), recent).unwrap();
+    common::ingest(&db.pool, &d).await;
+    let revision: i32 = sqlx::query_scalar("SELECT revision FROM commitments WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let mut conn = db.pool.acquire().await.unwrap();
+    ctrack::db::tracking::add_link(
+        &mut conn,
+        id,
+        revision,
+        "ana",
+        &recent_id,
+        "follow_up",
+        "",
+        "analyst",
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    assert!(!stale(id).await, "evidence from {month_ago} is recent");
+    // The cable removed, its link goes and the history's reference to it is cleared: no
+    // recent evidence is left.
+    sqlx::query("DELETE FROM cables WHERE id = $1")
+        .bind(&recent_id)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    assert!(stale(id).await, "no recent evidence left");
 
     db.drop_db().await;
 }

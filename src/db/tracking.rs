@@ -86,13 +86,11 @@ pub struct Filter {
 }
 
 /// Stale: still open or in progress a year after its cable, and no evidence cable (linked,
-/// or cited by a status change) from the last 12 months. For a `commitments c` row.
+/// or cited by a status change) from the last 12 months. For a `commitments c` row; the
+/// newest evidence cable's date is kept in `last_evidence_at` by triggers (migration 0006).
 pub const STALE: &str = "COALESCE(c.status IN ('open', 'in_progress')
-    AND c.sent_at > '0001-01-02' AND c.sent_at < now() - interval '12 months'
-    AND NOT EXISTS (SELECT 1 FROM commitment_links l JOIN cables k ON k.id = l.cable_id
-                    WHERE l.commitment_id = c.id AND k.sent_at >= now() - interval '12 months')
-    AND NOT EXISTS (SELECT 1 FROM commitment_events e JOIN cables k ON k.id = e.evidence_cable_id
-                    WHERE e.commitment_id = c.id AND k.sent_at >= now() - interval '12 months'),
+    AND c.sent_at > '0001-01-02'
+    AND GREATEST(c.sent_at, c.last_evidence_at) < now() - interval '12 months',
     false) AS stale";
 
 /// One row of the list.
