@@ -23,9 +23,10 @@ pub async fn store_index(
         items.iter().filter_map(|i| Some((i.0, i.1?))).unzip();
     if !index_keys.is_empty() {
         sqlx::query(
-            "UPDATE cables k SET search = to_tsvector('english', t.text)
-             FROM unnest($1::text[], $2::text[]) AS t(id, text)
-             WHERE k.id = t.id AND k.search IS DISTINCT FROM to_tsvector('english', t.text)",
+            "UPDATE cables k SET search = t.search
+             FROM (SELECT id, to_tsvector('english', text) AS search
+                   FROM unnest($1::text[], $2::text[]) AS u(id, text)) t
+             WHERE k.id = t.id AND k.search IS DISTINCT FROM t.search",
         )
         .bind(&index_keys)
         .bind(&texts)
@@ -275,7 +276,7 @@ pub async fn evidence(
                  SELECT count(*) AS named FROM unnest(c.term_queries) q
                  WHERE numnode(q) > 0 AND o.search @@ q) n
              WHERE o.cable_id = k.id AND o.eff_country = c.country AND named > 0
-               AND o.review <> 'dismissed' 
+               AND o.review <> 'dismissed'
              ORDER BY named DESC, o.start_byte LIMIT 1
          ) rep ON true
          WHERE k.sent_at > c.sent_at AND k.canonical_id <> c.source

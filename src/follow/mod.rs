@@ -741,12 +741,12 @@ fn words_of(s: &str) -> HashSet<String> {
 /// sentences that only share a few key terms ("Costa Rica enacted legislation ..." and
 /// "Costa Rica's Legislative Assembly adjourned ...") do not.
 pub fn same_promise(a: &str, b: &str) -> bool {
-    let (a, b) = (words_of(a), words_of(b));
-    !a.is_empty() && 2 * a.intersection(&b).count() >= a.union(&b).count()
+    word_similarity(a, b) >= 0.5
 }
 
-/// Share of the two subject lines' words they have in common (Jaccard).
-pub fn subject_similarity(a: &str, b: &str) -> f32 {
+/// Share of two texts' content words they have in common (Jaccard): of two subject lines,
+/// or of two commitment sentences.
+pub fn word_similarity(a: &str, b: &str) -> f32 {
     let (a, b) = (words_of(a), words_of(b));
     if a.is_empty() || b.is_empty() {
         return 0.0;
@@ -791,7 +791,7 @@ pub fn propose(e: &Evidence) -> Option<Proposal> {
         }
         (None, None) => {}
     }
-    let similarity = subject_similarity(&e.source_subject, &e.subject);
+    let similarity = word_similarity(&e.source_subject, &e.subject);
     if similarity >= 0.5 {
         score += 1.0 * similarity;
         reasons.push(if similarity >= 0.99 {
