@@ -658,33 +658,53 @@ fn extract_files(paths: &[PathBuf], json: bool) -> anyhow::Result<Outcome> {
 }
 
 /// Runs `lines` on every file under `paths` on every core, and prints what it returns in
-/// input order (each chunk written before the next starts); failures go to stderr after.
+/// input order; failures go to stderr after. The workers live for the whole run (a thread
+/// that ends takes its warmed-up regex caches with it), take the next file as they finish
+/// one, and the calling thread writes each file's lines as soon as those before it are out.
 fn print_in_order<F>(paths: &[PathBuf], lines: F) -> anyhow::Result<Outcome>
 where
     F: Fn(&std::path::Path) -> Vec<Result<String, ingest::Failure>> + Sync,
 {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let mut failures = Vec::new();
     let files = ingest::discover_files(paths, &mut failures);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let lines = &lines;
-    for chunk in files.chunks(512) {
-        let per_thread = chunk.len().div_ceil(threads);
-        let results: Vec<Vec<Result<String, ingest::Failure>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = chunk
-                .chunks(per_thread.max(1))
-                .map(|part| s.spawn(move || part.iter().flat_map(|f| lines(f)).collect()))
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-        });
-        for result in results.into_iter().flatten() {
-            match result {
-                Ok(line) => out.write_all(line.as_bytes())?,
-                Err(failure) => failures.push(failure),
+    let (lines, files) = (&lines, &files);
+    let next = AtomicUsize::new(0);
+    let next = &next;
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1024);
+        for _ in 0..threads.min(files.len()) {
+            let tx = tx.clone();
+            s.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(file) = files.get(i) else { break };
+                    if tx.send((i, lines(file))).is_err() {
+                        break; // The writer has stopped.
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = std::collections::BTreeMap::new();
+        let mut written = 0;
+        for (i, result) in rx {
+            pending.insert(i, result);
+            while let Some(results) = pending.remove(&written) {
+                for result in results {
+                    match result {
+                        Ok(line) => out.write_all(line.as_bytes())?,
+                        Err(failure) => failures.push(failure),
+                    }
+                }
+                written += 1;
             }
         }
-    }
+        Ok(())
+    })?;
     out.flush()?;
     for f in &failures {
         eprintln!("ctrack: {f}");
@@ -773,6 +793,8 @@ fn sentences(paths: &[PathBuf], candidates: bool, json: bool) -> anyhow::Result<
                 let v = serde_json::json!({
                     "cable_id": key, "index": i, "paragraph": s.paragraph, "start": s.start,
                     "end": s.end, "zone": format!("{:?}", s.zone).to_lowercase(), "sentence": s.text,
+                    // The span as label files store it: in the file's decoded text.
+                    "file_start": c.header.len() + s.start, "file_end": c.header.len() + s.end,
                 });
                 writeln!(out, "{v}")?;
             } else {
