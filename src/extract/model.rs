@@ -33,7 +33,7 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            l2: 0.02,
+            l2: 0.002,
             epochs: 600,
             learning_rate: 0.5,
             min_count: 2,
