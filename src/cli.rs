@@ -276,10 +276,27 @@ pub enum Outcome {
     Interrupted,
 }
 
+/// Database connections of the web server: `CTRACK_DB_CONNECTIONS`, else twice the cores.
+/// More connections than the database's cores can use only make queries wait for each
+/// other inside the server: on 2 cores, 16 connections served the list page 17% slower
+/// than 4, with twice the p99 (`scripts/bench-web.sh`, README).
+fn web_connections() -> anyhow::Result<u32> {
+    match std::env::var("CTRACK_DB_CONNECTIONS") {
+        Ok(v) => match v.trim().parse::<u32>() {
+            Ok(n @ 1..=1000) => Ok(n),
+            _ => anyhow::bail!("CTRACK_DB_CONNECTIONS is {v:?}: give a whole number from 1 to 1000"),
+        },
+        Err(_) => {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            Ok((2 * cores as u32).max(2))
+        }
+    }
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Demo { bind } => {
-            let db = Database::open(&Location::from_env(), 16).await?;
+            let db = Database::open(&Location::from_env(), web_connections()?).await?;
             eprintln!("ctrack: data in {}", db.target());
             let (report, password) = crate::demo::load(&db.pool).await?;
             println!("{report}");
@@ -296,7 +313,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Serve { bind } => {
-            let db = Database::open(&Location::from_env(), 16).await?;
+            let db = Database::open(&Location::from_env(), web_connections()?).await?;
             eprintln!("ctrack: data in {}", db.target());
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
