@@ -216,7 +216,11 @@ pub fn best_threshold(scored: &[(f64, bool)], uncovered: usize) -> (f64, Scores)
 pub struct Evaluation {
     pub scores: Scores,
     pub matched: usize,
+    /// Matched labels that give a country (our span-form labels may not), and how many of
+    /// those the prediction got right; the same for the category.
+    pub country_labelled: usize,
     pub country_correct: usize,
+    pub category_labelled: usize,
     pub category_correct: usize,
     pub false_positives: Vec<(String, Commitment)>,
     pub misses: Vec<(String, Label)>,
@@ -225,12 +229,19 @@ pub struct Evaluation {
 impl fmt::Display for Evaluation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}", self.scores)?;
+        let rate = |right: usize, of: usize| {
+            if of == 0 {
+                "not labelled".to_string()
+            } else {
+                format!("{:.3}", right as f64 / of as f64)
+            }
+        };
         writeln!(
             f,
-            "on {} matched: country accuracy {:.3}, category accuracy {:.3}",
+            "on {} matched: country accuracy {}, category accuracy {}",
             self.matched,
-            self.country_correct as f64 / self.matched.max(1) as f64,
-            self.category_correct as f64 / self.matched.max(1) as f64
+            rate(self.country_correct, self.country_labelled),
+            rate(self.category_correct, self.category_labelled)
         )?;
         for (id, c) in &self.false_positives {
             writeln!(
@@ -256,7 +267,9 @@ pub fn evaluate(cables: &[LabelledCable], model: &Model) -> Evaluation {
     let mut eval = Evaluation {
         scores: Scores::default(),
         matched: 0,
+        country_labelled: 0,
         country_correct: 0,
+        category_labelled: 0,
         category_correct: 0,
         false_positives: Vec::new(),
         misses: Vec::new(),
@@ -276,11 +289,13 @@ pub fn evaluate(cables: &[LabelledCable], model: &Model) -> Evaluation {
                     used[i] = true;
                     eval.scores.tp += 1;
                     eval.matched += 1;
-                    if label.country.as_deref() == p.country.as_deref() {
-                        eval.country_correct += 1;
+                    if let Some(country) = label.country.as_deref() {
+                        eval.country_labelled += 1;
+                        eval.country_correct += usize::from(p.country.as_deref() == Some(country));
                     }
-                    if label.category.as_deref() == Some(p.category.as_str()) {
-                        eval.category_correct += 1;
+                    if let Some(category) = label.category.as_deref() {
+                        eval.category_labelled += 1;
+                        eval.category_correct += usize::from(p.category.as_str() == category);
                     }
                 }
                 None => {

@@ -36,7 +36,8 @@ fn dev_precision_recall_and_country_hold_their_floor() {
     assert!(labelled.len() >= 29, "dev.jsonl.cables lists 29 cables");
     let eval = evaluate(&labelled, &extract::MODEL);
     let s = eval.scores;
-    let country = eval.country_correct as f64 / eval.matched.max(1) as f64;
+    assert_eq!(eval.country_labelled, eval.matched, "every dev label names its country");
+    let country = eval.country_correct as f64 / eval.country_labelled.max(1) as f64;
     println!(
         "dev: {s}; country accuracy {country:.3} on {} matched; extractor {}",
         eval.matched,
