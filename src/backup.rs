@@ -1,5 +1,6 @@
 //! A backup of analyst work, and putting it back: `ctrack backup` writes every status
-//! event, link, review decision and correction, and every user (password hashes only with
+//! event, link, review decision, correction and decision on a suggested follow-up, and
+//! every user (password hashes only with
 //! `--with-secrets`), as one JSON file; `ctrack restore` brings it into a database whose
 //! cables have been ingested, matching each commitment by cable and sentence (or span).
 //!
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use crate::db::backup::{self as q, EventRow, LinkRow, UserRow, WorkedCommitment};
+use crate::db::backup::{self as q, DecisionRow, EventRow, LinkRow, UserRow, WorkedCommitment};
 
 /// What the file says it is.
 pub const FORMAT: &str = "ctrack-backup";
@@ -43,6 +44,9 @@ pub struct Worked {
     pub commitment: WorkedCommitment,
     pub events: Vec<EventRow>,
     pub links: Vec<LinkRow>,
+    /// Accepted and dismissed suggestions (absent in backups made before they were kept).
+    #[serde(default)]
+    pub decisions: Vec<DecisionRow>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +74,10 @@ pub async fn collect(pool: &PgPool, with_secrets: bool) -> Result<Backup, Backup
     for l in q::links(&mut *tx).await? {
         links.entry(l.commitment_id).or_default().push(l);
     }
+    let mut decisions: HashMap<i64, Vec<DecisionRow>> = HashMap::new();
+    for d in q::decisions(&mut *tx).await? {
+        decisions.entry(d.commitment_id).or_default().push(d);
+    }
     let mut users = q::users(&mut *tx).await?;
     tx.commit().await?;
     if !with_secrets {
@@ -89,6 +97,7 @@ pub async fn collect(pool: &PgPool, with_secrets: bool) -> Result<Backup, Backup
             .map(|c| Worked {
                 events: events.remove(&c.id).unwrap_or_default(),
                 links: links.remove(&c.id).unwrap_or_default(),
+                decisions: decisions.remove(&c.id).unwrap_or_default(),
                 commitment: c,
             })
             .collect(),
@@ -122,6 +131,7 @@ pub struct Restored {
     pub recreated: usize,
     pub events: usize,
     pub links: usize,
+    pub decisions: usize,
     pub users: usize,
     pub users_present: usize,
     /// Restored users who need a password set (the backup had no secrets).
@@ -133,12 +143,13 @@ impl fmt::Display for Restored {
         writeln!(
             f,
             "restored {} commitments ({} matched, {} put back as no longer extracted), \
-             {} events, {} links",
+             {} events, {} links, {} decisions on suggestions",
             self.matched + self.recreated,
             self.matched,
             self.recreated,
             self.events,
-            self.links
+            self.links,
+            self.decisions
         )?;
         write!(f, "users: {} added, {} already present", self.users, self.users_present)?;
         for (name, role) in &self.without_password {
@@ -159,6 +170,7 @@ pub async fn restore(pool: &PgPool, path: &Path, backup: &Backup) -> Result<Rest
         cables.push(w.commitment.cable_id.clone());
         cables.extend(w.links.iter().map(|l| l.cable_id.clone()));
         cables.extend(w.events.iter().filter_map(|e| e.evidence_cable_id.clone()));
+        cables.extend(w.decisions.iter().map(|d| d.cable_id.clone()));
     }
     cables.sort();
     cables.dedup();
@@ -202,6 +214,9 @@ pub async fn restore(pool: &PgPool, path: &Path, backup: &Backup) -> Result<Rest
         }
         for l in &w.links {
             out.links += usize::from(q::restore_link(&mut tx, id, l).await?);
+        }
+        for d in &w.decisions {
+            out.decisions += usize::from(q::restore_decision(&mut tx, id, d).await?);
         }
     }
     tx.commit().await?;

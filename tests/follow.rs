@@ -419,3 +419,102 @@ async fn a_promise_made_again_is_grouped_under_its_first_mention_and_counted_onc
         db.drop_db().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn decisions_on_suggestions_survive_a_backup_and_restore() {
+    // The promise, the same promise made again, and the cable that reports it done.
+    let db = TestDb::new().await;
+    let d = common::tempdir("decisions-backup");
+    let files = vec![cables(DONE)[0].clone(), repeat_cable(), cables(DONE)[1].clone()];
+    for (file, text) in &files {
+        std::fs::write(d.join(file), text).unwrap();
+    }
+    common::ingest(&db.pool, &d).await;
+    let first = promise_id(&db).await;
+    let grouped: Option<i64> =
+        sqlx::query_scalar("SELECT repeat_of FROM commitments WHERE cable_id = '08DUSHANBE303'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(grouped, Some(first), "the engine groups the repeat");
+
+    // An analyst ungroups the repeat and dismisses the suggested follow-up.
+    let links = ctrack::db::tracking::links(&db.pool, first).await.unwrap();
+    let repeat = links.iter().find(|l| l.cable_id == "08DUSHANBE303").expect("the grouping link");
+    let revision: i32 = sqlx::query_scalar("SELECT revision FROM commitments WHERE id = $1")
+        .bind(first)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let mut conn = db.pool.acquire().await.unwrap();
+    ctrack::db::tracking::remove_link(&mut conn, first, revision, "ana", repeat.id).await.unwrap();
+    ctrack::db::tracking::dismiss_suggestion(&mut conn, first, "ana", "09DUSHANBE202")
+        .await
+        .unwrap();
+    drop(conn);
+    let decided = |db: &TestDb| {
+        let pool = db.pool.clone();
+        async move {
+            sqlx::query_as::<_, (String, String, Option<String>)>(
+                "SELECT cable_id, state, decided_by FROM suggestions
+                 WHERE commitment_id = (SELECT id FROM commitments
+                                        WHERE sentence LIKE 'Deputy Minister Saidov said%')
+                   AND state <> 'open' ORDER BY cable_id",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let before = decided(&db).await;
+    assert_eq!(
+        before.iter().map(|(c, s, _)| (c.as_str(), s.as_str())).collect::<Vec<_>>(),
+        [("08DUSHANBE303", "dismissed"), ("09DUSHANBE202", "dismissed")]
+    );
+    let backup = ctrack::backup::collect(&db.pool, false).await.unwrap();
+    let file = common::tempdir("decisions-backup-file").join("backup.json");
+    std::fs::write(&file, serde_json::to_vec(&backup).unwrap()).unwrap();
+
+    // A database rebuilt from the same cables groups and suggests them all over again; the
+    // restore puts the analyst's decisions back.
+    let fresh = TestDb::new().await;
+    common::ingest(&fresh.pool, &d).await;
+    let regrouped: Option<i64> =
+        sqlx::query_scalar("SELECT repeat_of FROM commitments WHERE cable_id = '08DUSHANBE303'")
+            .fetch_one(&fresh.pool)
+            .await
+            .unwrap();
+    assert!(regrouped.is_some(), "a fresh ingest groups the repeat again");
+    let read = ctrack::backup::read(&file).unwrap();
+    let restored = ctrack::backup::restore(&fresh.pool, &file, &read).await.unwrap();
+    assert_eq!(restored.decisions, 2, "{restored}");
+    assert!(restored.to_string().contains("2 decisions on suggestions"), "{restored}");
+    assert_eq!(decided(&fresh).await, before);
+    let fresh_first = promise_id(&fresh).await;
+    let check_ungrouped = |db: &TestDb| {
+        let pool = db.pool.clone();
+        async move {
+            let repeat_of: Option<i64> = sqlx::query_scalar(
+                "SELECT repeat_of FROM commitments WHERE cable_id = '08DUSHANBE303'",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            assert_eq!(repeat_of, None, "the analyst's ungrouping is restored");
+            let links = ctrack::db::tracking::links(&pool, fresh_first).await.unwrap();
+            assert!(links.iter().all(|l| l.cable_id != "08DUSHANBE303"), "{links:?}");
+        }
+    };
+    check_ungrouped(&fresh).await;
+    assert_eq!(count_ti(&fresh).await, count_ti(&db).await, "counted as before the backup");
+    // Recomputing suggestions neither groups them again nor revives the dismissal.
+    let out = run_ctrack(&fresh, &["suggest", "--all"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    check_ungrouped(&fresh).await;
+    assert_eq!(decided(&fresh).await, before);
+    // Restoring the same file again changes nothing.
+    let twice = ctrack::backup::restore(&fresh.pool, &file, &read).await.unwrap();
+    assert_eq!((twice.decisions, twice.links, twice.events), (0, 0, 0), "{twice}");
+    fresh.drop_db().await;
+    db.drop_db().await;
+}

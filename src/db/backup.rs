@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgExecutor};
+
+use crate::db::follow::ENGINE_USER;
 use time::{Date, OffsetDateTime};
 
 /// Days as `2008-12-31` (or null) in backup files.
@@ -80,8 +82,12 @@ pub async fn worked_commitments(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<Wor
          WHERE revision > 0
             OR EXISTS (SELECT 1 FROM commitment_events e WHERE e.commitment_id = c.id)
             OR EXISTS (SELECT 1 FROM commitment_links l WHERE l.commitment_id = c.id)
+            OR EXISTS (SELECT 1 FROM suggestions s
+                       WHERE s.commitment_id = c.id AND s.state <> 'open'
+                         AND s.decided_by IS DISTINCT FROM $1)
          ORDER BY cable_id, start_byte, id",
     )
+    .bind(ENGINE_USER)
     .fetch_all(ex)
     .await
 }
@@ -132,6 +138,85 @@ pub async fn links(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<LinkRow>> {
     )
     .fetch_all(ex)
     .await
+}
+
+/// An analyst's decision on a suggested follow-up: accepted, or dismissed (which also
+/// keeps the engine from proposing the cable again, or grouping it as a repeat).
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, Deserialize)]
+pub struct DecisionRow {
+    #[serde(skip)]
+    pub commitment_id: i64,
+    pub cable_id: String,
+    pub kind: String,
+    pub score: f32,
+    pub state: String,
+    pub decided_by: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub decided_at: Option<OffsetDateTime>,
+}
+
+/// Every suggestion a person decided, by commitment (the engine's own decisions, such as
+/// settling a suggestion by grouping a repeat, come back with a fresh ingest).
+pub async fn decisions(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<DecisionRow>> {
+    sqlx::query_as(
+        "SELECT commitment_id, cable_id, kind, score, state, decided_by, decided_at
+         FROM suggestions WHERE state <> 'open' AND decided_by IS DISTINCT FROM $1
+         ORDER BY commitment_id, cable_id",
+    )
+    .bind(ENGINE_USER)
+    .fetch_all(ex)
+    .await
+}
+
+/// Puts back a decision on commitment `id`'s suggestion of a cable unless a person has
+/// decided it already (an open suggestion, or one the engine settled, takes the analyst's
+/// decision); true when it changed something. A dismissal also undoes the engine's grouping of that
+/// cable's commitment under this one (which a fresh ingest may have made again), as
+/// removing the grouping link did.
+pub async fn restore_decision(
+    conn: &mut PgConnection,
+    id: i64,
+    d: &DecisionRow,
+) -> sqlx::Result<bool> {
+    let changed = sqlx::query(
+        "INSERT INTO suggestions (commitment_id, cable_id, score, kind, reasons, state,
+                                  decided_by, decided_at)
+         VALUES ($1, $2, $3, $4, '[]', $5, $6, $7)
+         ON CONFLICT (commitment_id, cable_id) DO UPDATE
+         SET state = EXCLUDED.state, decided_by = EXCLUDED.decided_by,
+             decided_at = EXCLUDED.decided_at
+         WHERE suggestions.state = 'open' OR suggestions.decided_by = $8",
+    )
+    .bind(id)
+    .bind(&d.cable_id)
+    .bind(d.score)
+    .bind(&d.kind)
+    .bind(&d.state)
+    .bind(&d.decided_by)
+    .bind(d.decided_at)
+    .bind(ENGINE_USER)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if d.state == "dismissed" {
+        sqlx::query(
+            "DELETE FROM commitment_links
+             WHERE commitment_id = $1 AND cable_id = $2 AND origin = 'repeat'",
+        )
+        .bind(id)
+        .bind(&d.cable_id)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "UPDATE commitments SET repeat_of = NULL WHERE repeat_of = $1 AND cable_id = $2",
+        )
+        .bind(id)
+        .bind(&d.cable_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(changed)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, Deserialize)]
