@@ -23,8 +23,10 @@ use ctrack::training::{evaluate, load_labelled};
 /// labels (238 cables): on the 121 newly labelled cables, which the old model never saw, the
 /// new one scored F1 0.43 (cross-validated) against the old one's 0.33, while on dev's 34
 /// predictions it made three more false positives (0.588 against 0.645, within one standard
-/// error). A change is judged on the larger held-out set, not tuned to dev.
-const DEV_PRECISION: f64 = 0.55;
+/// error). A change is judged on the larger held-out set, not tuned to dev. The cue's
+/// neighbouring words as features then raised cross-validation (F1 0.411 to 0.438), the
+/// project's held-out cables (0.222 to 0.259) and dev (precision 0.588 to 0.690).
+const DEV_PRECISION: f64 = 0.65;
 const DEV_RECALL: f64 = 0.30;
 const DEV_COUNTRY: f64 = 0.95;
 
@@ -117,22 +119,21 @@ fn look_alike_rates(
 /// Floors per class: the share of look-alikes left out, as measured, rounded down.
 ///
 /// Reset when the training labels grew from 117 to 238 cables (their look-alikes are part
-/// of the measured set): on the larger set the retrained model leaves out more look-alikes
-/// than the previous model in every class (third party 0.93 against 0.88, refusals 0.88
-/// against 0.83, schedules 0.92 against 0.81, ...), but some classes sit below the floors
-/// measured on the smaller set.
+/// of the measured set): on the larger set the retrained model left out more look-alikes
+/// than the previous model in every class, but some classes sat below the floors measured
+/// on the smaller set. Raised again with the cue-neighbour features.
 const LOOK_ALIKE_FLOORS: &[(&str, f64)] = &[
-    ("US or joint plan", 0.95),
-    ("forecast", 0.95),
-    ("request or recommendation", 0.95),
-    ("what an enacted law provides", 0.94),
-    ("past action", 0.90),
-    ("refusal or missed deadline", 0.87),
-    ("continuation or vague stance", 0.93),
-    ("schedule", 0.92),
-    ("another government's plans", 0.85),
-    ("third party", 0.92),
-    ("hypothetical", 0.98),
+    ("US or joint plan", 0.97),
+    ("forecast", 0.97),
+    ("request or recommendation", 0.98),
+    ("what an enacted law provides", 0.97),
+    ("past action", 0.95),
+    ("refusal or missed deadline", 0.91),
+    ("continuation or vague stance", 0.95),
+    ("schedule", 0.95),
+    ("another government's plans", 0.91),
+    ("third party", 0.95),
+    ("hypothetical", 0.99),
 ];
 
 #[test]

@@ -299,6 +299,25 @@ pub fn analyze(s: &Sentence, ctx: &Context<'_>) -> Analysis {
                 f.push(format!("after={w}"));
             }
         }
+        // The cue word itself and its immediate neighbours: "GOB will", "we would like",
+        // "pledged to send", "plans to visit".
+        let word = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
+        f.push(format!("cue={cue}"));
+        let before: Vec<String> =
+            text[..m.start()].split_whitespace().rev().take(2).map(word).collect();
+        let after: Vec<String> = text[m.end()..].split_whitespace().take(2).map(word).collect();
+        if let Some(w) = before.first() {
+            f.push(format!("before1={w}"));
+        }
+        if let [w1, w2] = before.as_slice() {
+            f.push(format!("before2={w2}_{w1}"));
+        }
+        if let Some(w) = after.first() {
+            f.push(format!("after1={w}"));
+        }
+        if let [w1, w2] = after.as_slice() {
+            f.push(format!("after2={w1}_{w2}"));
+        }
     } else {
         f.push("primary=none".into());
     }
@@ -494,6 +513,27 @@ mod tests {
         ));
         assert!(verbal("provisions that mandate the government finance five shelters", "mandate"));
         assert!(verbal("Prosecutors announced plans to open an investigation.", "plans to"));
+    }
+
+    #[test]
+    fn the_cue_and_its_neighbours_are_features() {
+        let text = "The GOB will submit the draft law soon.";
+        let s = Sentence {
+            start: 0,
+            end: text.len(),
+            paragraph: None,
+            index_in_paragraph: 1,
+            zone: Zone::Body,
+            text: text.into(),
+        };
+        let people = People::default();
+        let ctx = Context { people: &people, previous_government_actor: None, host: Some("BA") };
+        let f = analyze(&s, &ctx).features;
+        for want in
+            ["cue=will", "before1=gob", "before2=the_gob", "after1=submit", "after2=submit_the"]
+        {
+            assert!(f.iter().any(|x| x == want), "{want} missing from {f:?}");
+        }
     }
 
     #[test]
