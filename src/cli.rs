@@ -284,7 +284,9 @@ fn web_connections() -> anyhow::Result<u32> {
     match std::env::var("CTRACK_DB_CONNECTIONS") {
         Ok(v) => match v.trim().parse::<u32>() {
             Ok(n @ 1..=1000) => Ok(n),
-            _ => anyhow::bail!("CTRACK_DB_CONNECTIONS is {v:?}: give a whole number from 1 to 1000"),
+            _ => {
+                anyhow::bail!("CTRACK_DB_CONNECTIONS is {v:?}: give a whole number from 1 to 1000")
+            }
         },
         Err(_) => {
             let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
