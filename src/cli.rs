@@ -701,7 +701,21 @@ where
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(file) = files.get(i) else { break };
-                    if tx.send((i, lines(file))).is_err() {
+                    // A bug that panics on one file costs that file, not the run.
+                    let result =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lines(file)))
+                            .unwrap_or_else(|_| {
+                                vec![Err(ingest::Failure {
+                                    file: file.clone(),
+                                    row: None,
+                                    cable: None,
+                                    reason:
+                                        "internal error while reading this file (a bug: please \
+                                     report it with the file)"
+                                            .into(),
+                                })]
+                            });
+                    if tx.send((i, result)).is_err() {
                         break; // The writer has stopped.
                     }
                 }
