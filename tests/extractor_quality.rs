@@ -50,6 +50,37 @@ fn dev_precision_recall_and_country_hold_their_floor() {
     assert!(country >= DEV_COUNTRY, "country accuracy {country:.3} < {DEV_COUNTRY}");
 }
 
+/// The floors reached on this project's held-out cables (`labels/holdout.jsonl`: 33 pool
+/// cables labelled after the shipped model was trained, never trained on).
+const HOLDOUT_PRECISION: f64 = 0.30;
+const HOLDOUT_RECALL: f64 = 0.25;
+
+#[test]
+fn held_out_precision_and_recall_hold_their_floor() {
+    let Some(corpus) = common::corpus::dir() else { return };
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("labels/holdout.jsonl");
+    let labelled = load_labelled(&[file], &corpus.join("cables")).unwrap();
+    assert!(labelled.len() >= 33, "holdout.jsonl.cables lists 33 cables");
+    let trained: Vec<String> = {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/labels/train.jsonl"))
+                .unwrap();
+        text.lines()
+            .map(|l| {
+                let record: serde_json::Value = serde_json::from_str(l).unwrap();
+                record["cable_id"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    for lc in &labelled {
+        assert!(!trained.contains(&lc.id), "{} is also a training cable", lc.id);
+    }
+    let s = evaluate(&labelled, &extract::MODEL).scores;
+    println!("holdout: {s}; extractor {}", extract::version());
+    assert!(s.precision() >= HOLDOUT_PRECISION, "precision {:.3}", s.precision());
+    assert!(s.recall() >= HOLDOUT_RECALL, "recall {:.3}", s.recall());
+}
+
 /// The GUIDELINE's look-alike classes, recognised from a label's reason.
 fn class_of(reason: &str) -> &'static str {
     let r = reason.to_ascii_lowercase();
