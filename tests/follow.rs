@@ -45,6 +45,15 @@ async fn promise_id(db: &TestDb) -> i64 {
     .expect("the synthetic promise is extracted")
 }
 
+/// A commitment's current revision, as a form would carry it.
+async fn revision(db: &TestDb, id: i64) -> i32 {
+    sqlx::query_scalar("SELECT revision FROM commitments WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
 /// Ingests the two cables one at a time, in the given order.
 async fn ingest_in_order(db: &TestDb, name: &str, later_first: bool) {
     let d = common::tempdir(name);
@@ -224,11 +233,7 @@ async fn analysts_accept_or_dismiss_suggestions_and_a_dismissal_sticks() {
     let recent_id = format!("{recent_year:02}DUSHANBE909");
     std::fs::write(d.join(format!("{recent_id}.txt")), recent).unwrap();
     common::ingest(&db.pool, &d).await;
-    let revision: i32 = sqlx::query_scalar("SELECT revision FROM commitments WHERE id = $1")
-        .bind(id)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    let revision = revision(&db, id).await;
     let mut conn = db.pool.acquire().await.unwrap();
     ctrack::db::tracking::add_link(
         &mut conn,
@@ -393,12 +398,7 @@ async fn a_promise_made_again_is_grouped_under_its_first_mention_and_counted_onc
 
         if !later_first {
             // An analyst who removes the link ungroups them for good.
-            let revision: i32 =
-                sqlx::query_scalar("SELECT revision FROM commitments WHERE id = $1")
-                    .bind(first)
-                    .fetch_one(&db.pool)
-                    .await
-                    .unwrap();
+            let revision = revision(&db, first).await;
             let mut conn = db.pool.acquire().await.unwrap();
             ctrack::db::tracking::remove_link(&mut conn, first, revision, "ana", links[0].id)
                 .await
@@ -441,11 +441,7 @@ async fn decisions_on_suggestions_survive_a_backup_and_restore() {
     // An analyst ungroups the repeat and dismisses the suggested follow-up.
     let links = ctrack::db::tracking::links(&db.pool, first).await.unwrap();
     let repeat = links.iter().find(|l| l.cable_id == "08DUSHANBE303").expect("the grouping link");
-    let revision: i32 = sqlx::query_scalar("SELECT revision FROM commitments WHERE id = $1")
-        .bind(first)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    let revision = revision(&db, first).await;
     let mut conn = db.pool.acquire().await.unwrap();
     ctrack::db::tracking::remove_link(&mut conn, first, revision, "ana", repeat.id).await.unwrap();
     ctrack::db::tracking::dismiss_suggestion(&mut conn, first, "ana", "09DUSHANBE202")

@@ -170,9 +170,9 @@ pub async fn decisions(ex: impl PgExecutor<'_>) -> sqlx::Result<Vec<DecisionRow>
 
 /// Puts back a decision on commitment `id`'s suggestion of a cable unless a person has
 /// decided it already (an open suggestion, or one the engine settled, takes the analyst's
-/// decision); true when it changed something. A dismissal also undoes the engine's grouping of that
-/// cable's commitment under this one (which a fresh ingest may have made again), as
-/// removing the grouping link did.
+/// decision); true when it changed something. A dismissal also undoes the engine's
+/// grouping of that cable's commitment under this one (which a fresh ingest may have made
+/// again), as removing the grouping link did.
 pub async fn restore_decision(
     conn: &mut PgConnection,
     id: i64,
@@ -208,13 +208,7 @@ pub async fn restore_decision(
         .bind(&d.cable_id)
         .execute(&mut *conn)
         .await?;
-        sqlx::query(
-            "UPDATE commitments SET repeat_of = NULL WHERE repeat_of = $1 AND cable_id = $2",
-        )
-        .bind(id)
-        .bind(&d.cable_id)
-        .execute(&mut *conn)
-        .await?;
+        crate::db::follow::ungroup(conn, id, &d.cable_id).await?;
     }
     Ok(changed)
 }

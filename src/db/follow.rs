@@ -326,6 +326,17 @@ pub struct Repeat {
 /// The engine's name in events and links it makes.
 pub const ENGINE_USER: &str = "ctrack";
 
+/// Undoes the grouping of `cable`'s commitment under commitment `first` (an analyst said
+/// it is not the same promise).
+pub async fn ungroup(conn: &mut PgConnection, first: i64, cable: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE commitments SET repeat_of = NULL WHERE repeat_of = $1 AND cable_id = $2")
+        .bind(first)
+        .bind(cable)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Groups repeated commitments: each later one points at the first mention of the promise
 /// (the first's own first, if it is a repeat itself; the earliest where several claim it),
 /// and the first gets a `reiterates` link to the later cable, with an event, as the

@@ -879,13 +879,7 @@ pub async fn remove_link(
     if origin == "repeat" {
         // The analyst says the later cable's commitment is not this promise again: ungroup
         // them, and keep the engine from grouping them (or suggesting the cable) again.
-        sqlx::query(
-            "UPDATE commitments SET repeat_of = NULL WHERE repeat_of = $1 AND cable_id = $2",
-        )
-        .bind(id)
-        .bind(&cable)
-        .execute(&mut *conn)
-        .await?;
+        crate::db::follow::ungroup(conn, id, &cable).await?;
         sqlx::query(
             "INSERT INTO suggestions (commitment_id, cable_id, score, kind, reasons, state,
                                       decided_by, decided_at)

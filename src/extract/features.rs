@@ -292,20 +292,17 @@ pub fn analyze(s: &Sentence, ctx: &Context<'_>) -> Analysis {
             _ => "other",
         };
         f.push(format!("primary={family}"));
+        let word = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
+        let after: Vec<String> = text[m.end()..].split_whitespace().take(6).map(word).collect();
         // Words right after the cue say what is promised.
-        for w in text[m.end()..].split_whitespace().take(6) {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
-            if w.len() > 2 {
-                f.push(format!("after={w}"));
-            }
+        for w in after.iter().filter(|w| w.len() > 2) {
+            f.push(format!("after={w}"));
         }
         // The cue word itself and its immediate neighbours: "GOB will", "we would like",
         // "pledged to send", "plans to visit".
-        let word = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
         f.push(format!("cue={cue}"));
         let before: Vec<String> =
             text[..m.start()].split_whitespace().rev().take(2).map(word).collect();
-        let after: Vec<String> = text[m.end()..].split_whitespace().take(2).map(word).collect();
         if let Some(w) = before.first() {
             f.push(format!("before1={w}"));
         }
@@ -315,7 +312,7 @@ pub fn analyze(s: &Sentence, ctx: &Context<'_>) -> Analysis {
         if let Some(w) = after.first() {
             f.push(format!("after1={w}"));
         }
-        if let [w1, w2] = after.as_slice() {
+        if let [w1, w2, ..] = after.as_slice() {
             f.push(format!("after2={w1}_{w2}"));
         }
     } else {
