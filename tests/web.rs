@@ -705,3 +705,59 @@ async fn the_list_filters_and_pages_through_every_commitment_once() {
     assert!(r.body.contains("No commitments match"));
     db.drop_db().await;
 }
+
+async fn backend(conn: &mut sqlx::PgConnection) -> i32 {
+    sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(conn).await.unwrap()
+}
+
+/// The pages' read connections skip sqlx's pool and its pings, so they must keep its
+/// guarantees themselves: a connection given back clean serves the next page; one dropped
+/// without `done` (a query error, a request cancelled mid-answer) is closed, never handed to
+/// the next page half-read; no more are open at once than the pool may open.
+#[tokio::test(flavor = "multi_thread")]
+async fn read_connections_are_reused_only_when_given_back_clean() {
+    use ctrack::db::reads::Reads;
+    use std::time::Duration;
+
+    let db = TestDb::new().await;
+    let pool =
+        sqlx::postgres::PgPoolOptions::new().max_connections(2).connect(&db.url).await.unwrap();
+    let reads = Reads::beside(&pool);
+
+    let mut conn = reads.acquire().await.unwrap();
+    let first = backend(&mut conn).await;
+    conn.done();
+    let mut conn = reads.acquire().await.unwrap();
+    assert_eq!(backend(&mut conn).await, first, "a clean connection is reused");
+    drop(conn);
+    let mut conn = reads.acquire().await.unwrap();
+    let second = backend(&mut conn).await;
+    assert_ne!(second, first, "a connection dropped without done() is not reused");
+
+    // A query cancelled while the server is still answering.
+    let slow = sqlx::query("SELECT pg_sleep(2), generate_series(1, 3)").fetch_all(&mut *conn);
+    assert!(tokio::time::timeout(Duration::from_millis(200), slow).await.is_err());
+    drop(conn);
+    let mut conn = reads.acquire().await.unwrap();
+    let third = backend(&mut conn).await;
+    assert!(third != first && third != second);
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM generate_series(1, 5)")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(n, 5, "the new connection answers its own query");
+
+    // Two at most: a third waits until one is given back.
+    let other = reads.acquire().await.unwrap();
+    assert!(tokio::time::timeout(Duration::from_millis(300), reads.acquire()).await.is_err());
+    conn.done();
+    let mut again = tokio::time::timeout(Duration::from_secs(10), reads.acquire())
+        .await
+        .expect("a connection given back is handed to the waiting page")
+        .unwrap();
+    assert_eq!(backend(&mut again).await, third);
+    again.done();
+    other.done();
+    pool.close().await;
+    db.drop_db().await;
+}

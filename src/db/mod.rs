@@ -11,6 +11,7 @@ pub mod commitments;
 pub mod export;
 pub mod follow;
 pub mod managed;
+pub mod reads;
 pub mod tracking;
 pub mod users;
 

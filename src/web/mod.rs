@@ -31,6 +31,8 @@ pub use error::AppError;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
+    /// The same database, for pages that only read (see [`crate::db::reads`]).
+    pub reads: Arc<crate::db::reads::Reads>,
     pub limiter: Arc<auth::LoginLimiter>,
     pub sessions: Arc<auth::SessionCache>,
     /// Where users reach the app, for permalinks in exports.
@@ -40,6 +42,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(pool: PgPool) -> Self {
         AppState {
+            reads: Arc::new(crate::db::reads::Reads::beside(&pool)),
             pool,
             limiter: Arc::new(auth::LoginLimiter::default()),
             sessions: Arc::new(auth::SessionCache::default()),

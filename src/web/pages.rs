@@ -77,7 +77,7 @@ fn render(t: &impl Template) -> askama::Result<String> {
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
-struct DashboardPage {
+struct DashboardPage<'r> {
     nav: Nav,
     bars: Vec<Bar>,
     chart_height: i64,
@@ -85,30 +85,30 @@ struct DashboardPage {
     label_width: i64,
     statuses: Vec<Opt>,
     total: i64,
-    overdue: Vec<Row>,
+    overdue: Vec<Row<'r>>,
     recent: Vec<Change>,
 }
 
 /// A list row as shown.
-pub struct Row {
+pub struct Row<'r> {
     id: i64,
-    cable_id: String,
+    cable_id: &'r str,
     date: String,
-    country: String,
-    actor: String,
-    sentence: String,
-    category: String,
+    country: &'r str,
+    actor: &'r str,
+    sentence: &'r str,
+    category: &'r str,
     status: String,
-    status_class: String,
-    review: String,
+    status_class: &'r str,
+    review: &'r str,
     due: String,
     overdue: bool,
     stale: bool,
     confidence: String,
 }
 
-impl From<tracking::ListRow> for Row {
-    fn from(r: tracking::ListRow) -> Row {
+impl<'r> From<tracking::ListRow<'r>> for Row<'r> {
+    fn from(r: tracking::ListRow<'r>) -> Row<'r> {
         Row {
             id: r.id,
             cable_id: r.cable_id,
@@ -117,7 +117,7 @@ impl From<tracking::ListRow> for Row {
             actor: r.actor,
             sentence: r.sentence,
             category: r.category,
-            status: view::words(&r.status),
+            status: view::words(r.status),
             status_class: r.status,
             review: r.review,
             due: view::date_or_dash(r.due_date),
@@ -141,13 +141,14 @@ struct Change {
 }
 
 pub async fn dashboard(State(state): State<AppState>, auth: Auth) -> Result<Response, AppError> {
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = state.reads.acquire().await?;
     let counts = tracking::country_status_counts(&mut *conn).await?;
+    let filter = tracking::Filter { overdue: true, first_mentions: true, ..Default::default() };
+    let overdue = tracking::list(&mut *conn, &filter, tracking::Sort::Due, None, 10).await?;
+    let recent = tracking::recent_changes(&mut *conn, 12).await?;
+    conn.done();
     let total = counts.iter().map(|c| c.2).sum();
     let bars = view::bars(&counts, 15);
-    let filter = tracking::Filter { overdue: true, first_mentions: true, ..Default::default() };
-    let (overdue, _) = tracking::list(&mut *conn, &filter, tracking::Sort::Due, None, 10).await?;
-    let recent = tracking::recent_changes(&mut *conn, 12).await?;
     let page = DashboardPage {
         nav: Nav::of(&auth),
         chart_height: bars.len() as i64 * view::CHART_ROW + 4,
@@ -156,7 +157,7 @@ pub async fn dashboard(State(state): State<AppState>, auth: Auth) -> Result<Resp
         bars,
         statuses: options(STATUSES, "", None),
         total,
-        overdue: overdue.into_iter().map(Row::from).collect(),
+        overdue: overdue.rows()?.into_iter().map(Row::from).collect(),
         recent: recent
             .into_iter()
             .map(|c| Change {
@@ -179,10 +180,10 @@ pub async fn dashboard(State(state): State<AppState>, auth: Auth) -> Result<Resp
 
 #[derive(Template)]
 #[template(path = "commitments.html")]
-struct ListPage {
+struct ListPage<'r> {
     nav: Nav,
     q: ListQuery,
-    rows: Vec<Row>,
+    rows: Vec<Row<'r>>,
     statuses: Vec<Opt>,
     reviews: Vec<Opt>,
     categories: Vec<Opt>,
@@ -201,14 +202,21 @@ pub async fn list(
     auth: Auth,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let (rows, next, error) = match q.parse() {
+    let (listing, error) = match q.parse() {
         Ok((filter, sort, after)) => {
-            let (rows, next) =
-                tracking::list(&state.pool, &filter, sort, after.as_ref(), PAGE_SIZE).await?;
-            (rows, next, None)
+            let mut conn = state.reads.acquire().await?;
+            let listing =
+                tracking::list(&mut *conn, &filter, sort, after.as_ref(), PAGE_SIZE).await?;
+            conn.done();
+            (Some(listing), None)
         }
-        Err(e) => (Vec::new(), None, Some(e)),
+        Err(e) => (None, Some(e)),
     };
+    let rows = match &listing {
+        Some(listing) => listing.rows()?.into_iter().map(Row::from).collect(),
+        None => Vec::new(),
+    };
+    let next = listing.as_ref().and_then(|l| l.next.as_ref());
     let page = ListPage {
         nav: Nav::of(&auth),
         statuses: options(STATUSES, q.status.trim(), Some("any status")),
@@ -234,9 +242,9 @@ pub async fn list(
         ],
         overdue: matches!(q.overdue.as_str(), "1" | "on" | "true"),
         firsts: matches!(q.firsts.as_str(), "1" | "on" | "true"),
-        next: next.as_ref().map(|c| q.with_after(Some(c))),
+        next: next.map(|c| q.with_after(Some(c))),
         first: (!q.after.is_empty()).then(|| q.with_after(None)),
-        rows: rows.into_iter().map(Row::from).collect(),
+        rows,
         error: error.clone(),
         q,
     };
@@ -322,11 +330,16 @@ async fn render_commitment(
     error: Option<(StatusCode, String)>,
     draft: Draft,
 ) -> Result<Response, AppError> {
-    let mut conn = state.pool.acquire().await?;
-    let c = tracking::commitment(&mut *conn, id).await?.ok_or(AppError::NotFound)?;
+    let mut conn = state.reads.acquire().await?;
+    let c = tracking::commitment(&mut *conn, id).await?;
+    let extras = match c {
+        Some(_) => tracking::page_extras(&mut *conn, id).await?,
+        None => None,
+    };
+    conn.done();
+    let c = c.ok_or(AppError::NotFound)?;
     let tracking::PageExtras { cable, events, links, suggestions } =
-        tracking::page_extras(&mut *conn, id).await?.ok_or(AppError::NotFound)?;
-    drop(conn);
+        extras.ok_or(AppError::NotFound)?;
     let (from, to) =
         view::paragraph_around(&cable.body, c.start_byte as usize, c.end_byte as usize);
     let spans = vec![(c.id, c.start_byte as usize, c.end_byte as usize, c.status.clone())];
@@ -698,17 +711,18 @@ pub async fn cable(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let id = id.trim().to_ascii_uppercase();
-    let mut conn = state.pool.acquire().await?;
-    let cable = tracking::cable(&mut *conn, &id).await?.ok_or(AppError::NotFound)?;
-    let spans: Vec<(i64, usize, usize, String)> =
-        tracking::cable_commitments(&mut *conn, &cable.id)
-            .await?
-            .into_iter()
-            .map(|(id, s, e, status)| (id, s as usize, e as usize, status))
-            .collect();
+    let mut conn = state.reads.acquire().await?;
+    let Some(cable) = tracking::cable(&mut *conn, &id).await? else {
+        conn.done();
+        return Err(AppError::NotFound);
+    };
+    let spans = tracking::cable_commitments(&mut *conn, &cable.id).await?;
     let refs = tracking::references_out(&mut *conn, &cable.id).await?;
-    let cited_by = tracking::cited_by(&mut *conn, &cable.canonical_id)
-        .await?
+    let cited_by = tracking::cited_by(&mut *conn, &cable.canonical_id).await?;
+    conn.done();
+    let spans: Vec<(i64, usize, usize, String)> =
+        spans.into_iter().map(|(id, s, e, status)| (id, s as usize, e as usize, status)).collect();
+    let cited_by = cited_by
         .into_iter()
         .filter(|(k, _, _)| *k != cable.id)
         .map(|(k, subject, sent)| {
@@ -756,7 +770,10 @@ pub async fn cable_search(
     let results = if query.is_empty() || query.len() > 100 {
         Vec::new()
     } else {
-        tracking::search_cables(&state.pool, query, 25).await?
+        let mut conn = state.reads.acquire().await?;
+        let found = tracking::search_cables(&mut *conn, query, 25).await?;
+        conn.done();
+        found
     };
     let results: Vec<(String, String, String)> = results
         .into_iter()
@@ -801,7 +818,9 @@ pub async fn country(
 ) -> Result<Response, AppError> {
     let code = code.trim().to_ascii_uppercase();
     let name = crate::cable::countries::name(&code).ok_or(AppError::NotFound)?;
-    let counts = tracking::country_summary(&state.pool, &code).await?;
+    let mut conn = state.reads.acquire().await?;
+    let counts = tracking::country_summary(&mut *conn, &code).await?;
+    conn.done();
     let rows: Vec<(String, String, i64, i64)> = STATUSES
         .iter()
         .map(|s| {
