@@ -8,6 +8,7 @@
 
 pub mod auth;
 mod error;
+pub mod escape;
 mod exports;
 mod pages;
 mod view;

@@ -1,6 +1,8 @@
 //! Page handlers: the dashboard, the commitments list, a commitment (and the analyst's
 //! forms on it), a cable, a country, cable search, and the ingest page.
 
+use std::borrow::Cow;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
@@ -38,18 +40,18 @@ impl Nav {
 
 /// An option of a `<select>`.
 pub struct Opt {
-    pub value: String,
-    pub label: String,
+    pub value: &'static str,
+    pub label: Cow<'static, str>,
     pub selected: bool,
 }
 
-fn options(values: &[&str], selected: &str, blank: Option<&str>) -> Vec<Opt> {
-    let mut out = Vec::new();
+fn options(values: &[&'static str], selected: &str, blank: Option<&'static str>) -> Vec<Opt> {
+    let mut out = Vec::with_capacity(values.len() + 1);
     if let Some(b) = blank {
-        out.push(Opt { value: String::new(), label: b.into(), selected: selected.is_empty() });
+        out.push(Opt { value: "", label: b.into(), selected: selected.is_empty() });
     }
     out.extend(values.iter().map(|v| Opt {
-        value: v.to_string(),
+        value: v,
         label: view::words(v),
         selected: *v == selected,
     }));
@@ -98,7 +100,7 @@ pub struct Row<'r> {
     actor: &'r str,
     sentence: &'r str,
     category: &'r str,
-    status: String,
+    status: Cow<'r, str>,
     status_class: &'r str,
     review: &'r str,
     due: String,
@@ -164,9 +166,9 @@ pub async fn dashboard(State(state): State<AppState>, auth: Auth) -> Result<Resp
                 commitment_id: c.commitment_id,
                 at: super::format_time(c.at),
                 username: c.username,
-                from: view::words(c.from_value.as_deref().unwrap_or("")),
+                from: view::words(c.from_value.as_deref().unwrap_or("")).into_owned(),
                 to_class: c.to_value.clone().unwrap_or_default(),
-                to: view::words(c.to_value.as_deref().unwrap_or("")),
+                to: view::words(c.to_value.as_deref().unwrap_or("")).into_owned(),
                 note: c.note,
                 country: c.country.unwrap_or_default(),
                 actor: c.actor,
@@ -224,18 +226,14 @@ pub async fn list(
         categories: options(CATEGORIES, q.category.trim(), Some("any category")),
         sorts: vec![
             Opt {
-                value: "newest".into(),
+                value: "newest",
                 label: "newest cable".into(),
                 selected: q.sort.is_empty() || q.sort == "newest",
             },
+            Opt { value: "oldest", label: "oldest cable".into(), selected: q.sort == "oldest" },
+            Opt { value: "due", label: "due soonest".into(), selected: q.sort == "due" },
             Opt {
-                value: "oldest".into(),
-                label: "oldest cable".into(),
-                selected: q.sort == "oldest",
-            },
-            Opt { value: "due".into(), label: "due soonest".into(), selected: q.sort == "due" },
-            Opt {
-                value: "confidence".into(),
+                value: "confidence",
                 label: "most confident".into(),
                 selected: q.sort == "confidence",
             },
@@ -354,7 +352,7 @@ async fn render_commitment(
         country,
         category: c.category_fix.clone().unwrap_or_else(|| c.category.clone()),
         due: view::date_or_dash(c.due_date_fix.or(c.due_date)),
-        status_label: view::words(&c.status),
+        status_label: view::words(&c.status).into_owned(),
         events: events
             .into_iter()
             .map(|e| EventRow {
@@ -366,8 +364,8 @@ async fn render_commitment(
                     ("unlink", Some(k)) => format!("removed {} link", view::words(k)),
                     (k, _) => k.to_string(),
                 },
-                from: view::words(e.from_value.as_deref().unwrap_or("")),
-                to: view::words(e.to_value.as_deref().unwrap_or("")),
+                from: view::words(e.from_value.as_deref().unwrap_or("")).into_owned(),
+                to: view::words(e.to_value.as_deref().unwrap_or("")).into_owned(),
                 note: e.note,
                 evidence: e.evidence_cable_id,
             })
@@ -377,7 +375,7 @@ async fn render_commitment(
             .map(|l| LinkRow {
                 id: l.id,
                 cable_id: l.cable_id,
-                kind: view::words(&l.kind),
+                kind: view::words(&l.kind).into_owned(),
                 note: l.note,
                 username: l.username,
                 subject: l.subject.unwrap_or_default(),
@@ -388,7 +386,7 @@ async fn render_commitment(
             .into_iter()
             .filter(|s| s.state == "open")
             .map(|s| SuggestionRow {
-                kind_label: view::words(&s.kind),
+                kind_label: view::words(&s.kind).into_owned(),
                 sets: match s.kind.as_str() {
                     "fulfils" => Some("fulfilled"),
                     "stalls" => Some("stalled"),
@@ -825,7 +823,7 @@ pub async fn country(
         .iter()
         .map(|s| {
             let (n, overdue) = counts.iter().find(|c| c.0 == *s).map_or((0, 0), |c| (c.1, c.2));
-            (s.to_string(), view::words(s), n, overdue)
+            (s.to_string(), view::words(s).into_owned(), n, overdue)
         })
         .collect();
     let total = rows.iter().map(|r| r.2).sum();

@@ -2,6 +2,8 @@
 //! segments (escaped by the template, never marked safe), the dashboard's bar chart as
 //! shapes, the list's filters as a query string, dates as text.
 
+use std::borrow::Cow;
+
 use time::{Date, OffsetDateTime};
 
 use crate::db::tracking::{Cursor, Filter, STATUSES, Sort};
@@ -104,8 +106,8 @@ pub fn two_decimals(x: f32) -> String {
 }
 
 /// A status or kind as words: `partially_fulfilled` -> `partially fulfilled`.
-pub fn words(s: &str) -> String {
-    s.replace('_', " ")
+pub fn words(s: &str) -> Cow<'_, str> {
+    if s.contains('_') { Cow::Owned(s.replace('_', " ")) } else { Cow::Borrowed(s) }
 }
 
 /// One bar of the dashboard chart: a country, its total, and a rectangle per status.
