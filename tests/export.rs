@@ -406,6 +406,55 @@ async fn csv_reads_back_with_flags_first_and_no_formula_cells() {
     db.drop_db().await;
 }
 
+/// The stale flag compares a kept "newest evidence" date; a re-ingest that changes an
+/// evidence cable's date must move it on every commitment that cable is evidence for (a
+/// link, a status change citing it).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reingested_evidence_cable_moves_the_newest_evidence_date() {
+    let (db, dir) = fixture("redate").await;
+    let evidence_of = async |id: i64| -> Option<time::OffsetDateTime> {
+        sqlx::query_scalar("SELECT last_evidence_at FROM commitments WHERE id = $1")
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+    };
+    let cable_date = async || -> time::OffsetDateTime {
+        sqlx::query_scalar("SELECT sent_at FROM cables WHERE id = '09MANAMA404'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+    };
+    let before = cable_date().await;
+    // 3 cites it in a status change and links it; 4 links it; 1's evidence is another cable.
+    assert_eq!(evidence_of(3).await, Some(before));
+    assert_eq!(evidence_of(4).await, Some(before));
+    let other = evidence_of(1).await;
+
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("MANAMA404"))
+        .unwrap();
+    let redated = cable(
+        9,
+        "MANAMA",
+        404,
+        20,
+        "BA",
+        &["The Shura Council postponed its vote on the anti-trafficking law."],
+    );
+    std::fs::write(&file, redated).unwrap();
+    common::ingest(&db.pool, &dir).await;
+
+    let after = cable_date().await;
+    assert_ne!(after, before, "the fixture's re-dated cable was stored");
+    assert_eq!(evidence_of(3).await, Some(after));
+    assert_eq!(evidence_of(4).await, Some(after));
+    assert_eq!(evidence_of(1).await, other);
+    db.drop_db().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn json_follows_its_schema_and_counts_agree_with_the_rows() {
     let (db, _) = fixture("json").await;
