@@ -5,7 +5,8 @@
 #   (b) a commitment's page, the same way
 #   (c) the list page's own SQL query through pgbench at the same concurrency: the floor
 #       the page cannot beat
-# and prints requests/s, p50 and p99 for each, and (a)/(c).
+# and prints requests/s, p50 and p99 for each, and (a)/(c). (a) and (c) take turns ROUNDS
+# times and the medians are printed.
 #
 # The pgbench script is the query `tracking::list` builds for the list filter below
 # (country, status, newest first, a page of 50 and one more to know there is a next page),
@@ -13,12 +14,13 @@
 #
 # Needs wrk and pgbench (Debian: apt-get install wrk postgresql-client), curl, python3.
 #
-# Usage: scripts/bench-web.sh               CONNS=32 SECS=30 TARGET=100000 by default
+# Usage: scripts/bench-web.sh               CONNS=32 SECS=30 ROUNDS=3 TARGET=100000 by default
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CONNS=${CONNS:-32}
 SECS=${SECS:-30}
+ROUNDS=${ROUNDS:-3}
 TARGET=${TARGET:-100000}
 PORT=${PORT:-8391}
 COUNTRY=${COUNTRY:-BR}
@@ -99,6 +101,8 @@ print(f"{tps:.0f} {q(0.50):.2f} {q(0.99):.2f}")
 PY
 }
 
+# The list page and its bare query take turns, ROUNDS times: a shared machine's speed
+# drifts over minutes, and a ratio of two runs minutes apart measures the drift too.
 measure() {
     local label=$1
     local commitments cables one
@@ -112,16 +116,30 @@ measure() {
     echo "== $label: $cables cables, $commitments commitments ($matching match the list filter)"
     # Warm up the pages and the server's caches.
     for _ in 1 2 3; do curl -fs -o /dev/null -b "$COOKIE" "$BASE$LIST"; curl -fs -o /dev/null -b "$COOKIE" "$BASE/commitments/$one"; done
-    read -r lr l50 l99 < <(wrk_run "$LIST")
+    local lr l50 l99 qr q50 q99 r
+    local list_rps=() list_p50=() list_p99=() sql_tps=() sql_p50=() sql_p99=() ratios=()
+    for r in $(seq "$ROUNDS"); do
+        read -r lr l50 l99 < <(wrk_run "$LIST")
+        read -r qr q50 q99 < <(pgbench_run)
+        printf '  round %s: list page %s req/s (p99 %s ms), SQL %s tx/s: %s\n' "$r" "$lr" "$l99" "$qr" \
+            "$(awk -v a="$lr" -v c="$qr" 'BEGIN { printf "%.2f", a / c }')"
+        list_rps+=("$lr"); list_p50+=("$l50"); list_p99+=("$l99")
+        sql_tps+=("$qr"); sql_p50+=("$q50"); sql_p99+=("$q99")
+        ratios+=("$(awk -v a="$lr" -v c="$qr" 'BEGIN { print a / c }')")
+    done
     read -r cr c50 c99 < <(wrk_run "/commitments/$one")
-    read -r qr q50 q99 < <(pgbench_run)
-    printf '  %-40s %7s req/s  p50 %6s ms  p99 %6s ms\n' "(a) list page $LIST" "$lr" "$l50" "$l99"
-    printf '  %-40s %7s req/s  p50 %6s ms  p99 %6s ms\n' "(b) commitment page /commitments/$one" "$cr" "$c50" "$c99"
-    printf '  %-40s %7s tx/s   p50 %6s ms  p99 %6s ms\n' "(c) the list's SQL, pgbench" "$qr" "$q50" "$q99"
-    awk -v a="$lr" -v c="$qr" 'BEGIN { printf "  (a)/(c) = %.2f of the bare query'"'"'s throughput\n", a / c }'
+    echo "  medians over $ROUNDS rounds:"
+    printf '  %-40s %7s req/s  p50 %6s ms  p99 %6s ms\n' "(a) list page $LIST" \
+        "$(median "${list_rps[@]}")" "$(median "${list_p50[@]}")" "$(median "${list_p99[@]}")"
+    printf '  %-40s %7s req/s  p50 %6s ms  p99 %6s ms  (one run)\n' \
+        "(b) commitment page /commitments/$one" "$cr" "$c50" "$c99"
+    printf '  %-40s %7s tx/s   p50 %6s ms  p99 %6s ms\n' "(c) the list's SQL, pgbench" \
+        "$(median "${sql_tps[@]}")" "$(median "${sql_p50[@]}")" "$(median "${sql_p99[@]}")"
+    printf "  (a)/(c) = %.2f of the bare query's throughput (median of the rounds' ratios)\n" \
+        "$(median "${ratios[@]}")"
 }
 
-echo "load: $CONNS connections for $SECS s each, wrk -t2, pgbench -j 2 -M prepared"
+echo "load: $CONNS connections for $SECS s each, wrk -t2, pgbench -j 2 -M prepared; $ROUNDS rounds"
 measure "corpus x1"
 
 # Repeat the corpus under new cable IDs until there are TARGET commitments.
