@@ -276,7 +276,8 @@ pub enum Outcome {
     Interrupted,
 }
 
-/// Database connections of the web server: `CTRACK_DB_CONNECTIONS`, else twice the cores.
+/// Database connections of the web server: `CTRACK_DB_CONNECTIONS`, else twice the cores;
+/// as many again for the pages' reads ([`crate::db::reads`]).
 /// More connections than the database's cores can use only make queries wait for each
 /// other inside the server: on 2 cores, 16 connections served the list page 17% slower
 /// than 4, with twice the p99 (`scripts/bench-web.sh`, README).
