@@ -213,14 +213,6 @@ async fn store_hand_made(db: &TestDb) {
     ctrack::db::commitments::store(&mut conn, &items, "fixture").await.unwrap();
 }
 
-async fn revision(db: &TestDb, id: i64) -> i32 {
-    sqlx::query_scalar("SELECT revision FROM commitments WHERE id = $1")
-        .bind(id)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap()
-}
-
 /// What analysts did, with times fixed afterwards so the output is the same every run.
 async fn analyst_work(db: &TestDb) {
     for (user, role) in [("vera", Role::Viewer), ("ana", Role::Analyst), ("ada", Role::Admin)] {
@@ -228,13 +220,11 @@ async fn analyst_work(db: &TestDb) {
     }
     let mut conn = db.pool.acquire().await.unwrap();
     // 1: the action plan was adopted.
-    tracking::set_review(&mut conn, 1, revision(db, 1).await, "ana", "confirmed", "")
-        .await
-        .unwrap();
+    tracking::set_review(&mut conn, 1, db.revision(1).await, "ana", "confirmed", "").await.unwrap();
     tracking::set_status(
         &mut conn,
         1,
-        revision(db, 1).await,
+        db.revision(1).await,
         "ana",
         "fulfilled",
         "Adopted in December 2008.",
@@ -247,7 +237,7 @@ async fn analyst_work(db: &TestDb) {
     tracking::set_status(
         &mut conn,
         3,
-        revision(db, 3).await,
+        db.revision(3).await,
         "ada",
         "stalled",
         "Vote postponed; see *REF A* | next session.",
@@ -258,7 +248,7 @@ async fn analyst_work(db: &TestDb) {
     tracking::add_link(
         &mut conn,
         3,
-        revision(db, 3).await,
+        db.revision(3).await,
         "ada",
         "09MANAMA404",
         "stalls",
@@ -269,13 +259,13 @@ async fn analyst_work(db: &TestDb) {
     .unwrap();
     // 4: in progress with recent evidence (not stale) but past its due date (overdue); a
     // corrected actor and a note that look like spreadsheet formulas.
-    tracking::set_status(&mut conn, 4, revision(db, 4).await, "ana", "in_progress", "=2+2", None)
+    tracking::set_status(&mut conn, 4, db.revision(4).await, "ana", "in_progress", "=2+2", None)
         .await
         .unwrap();
     tracking::add_link(
         &mut conn,
         4,
-        revision(db, 4).await,
+        db.revision(4).await,
         "ana",
         "09MANAMA404",
         "follow_up",
@@ -285,15 +275,13 @@ async fn analyst_work(db: &TestDb) {
     .await
     .unwrap();
     let fix = Corrections { actor: Some(HOSTILE_ACTOR.to_string()), ..Default::default() };
-    tracking::correct(&mut conn, 4, revision(db, 4).await, "ana", &fix, "").await.unwrap();
+    tracking::correct(&mut conn, 4, db.revision(4).await, "ana", &fix, "").await.unwrap();
     // 5: dismissed: left out of every summary.
-    tracking::set_review(&mut conn, 5, revision(db, 5).await, "ana", "dismissed", "US plan")
+    tracking::set_review(&mut conn, 5, db.revision(5).await, "ana", "dismissed", "US plan")
         .await
         .unwrap();
     // 6: confirmed, open, no due date; stale.
-    tracking::set_review(&mut conn, 6, revision(db, 6).await, "ana", "confirmed", "")
-        .await
-        .unwrap();
+    tracking::set_review(&mut conn, 6, db.revision(6).await, "ana", "confirmed", "").await.unwrap();
     for sql in [
         "UPDATE commitment_events SET at = '2009-08-01 09:00:00+00'::timestamptz + id * interval '1 hour'",
         "UPDATE commitment_links SET created_at = '2009-08-01 09:30:00+00'::timestamptz + id * interval '1 hour'",

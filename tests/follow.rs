@@ -45,15 +45,6 @@ async fn promise_id(db: &TestDb) -> i64 {
     .expect("the synthetic promise is extracted")
 }
 
-/// A commitment's current revision, as a form would carry it.
-async fn revision(db: &TestDb, id: i64) -> i32 {
-    sqlx::query_scalar("SELECT revision FROM commitments WHERE id = $1")
-        .bind(id)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap()
-}
-
 /// Ingests the two cables one at a time, in the given order.
 async fn ingest_in_order(db: &TestDb, name: &str, later_first: bool) {
     let d = common::tempdir(name);
@@ -233,7 +224,7 @@ async fn analysts_accept_or_dismiss_suggestions_and_a_dismissal_sticks() {
     let recent_id = format!("{recent_year:02}DUSHANBE909");
     std::fs::write(d.join(format!("{recent_id}.txt")), recent).unwrap();
     common::ingest(&db.pool, &d).await;
-    let revision = revision(&db, id).await;
+    let revision = db.revision(id).await;
     let mut conn = db.pool.acquire().await.unwrap();
     ctrack::db::tracking::add_link(
         &mut conn,
@@ -398,7 +389,7 @@ async fn a_promise_made_again_is_grouped_under_its_first_mention_and_counted_onc
 
         if !later_first {
             // An analyst who removes the link ungroups them for good.
-            let revision = revision(&db, first).await;
+            let revision = db.revision(first).await;
             let mut conn = db.pool.acquire().await.unwrap();
             ctrack::db::tracking::remove_link(&mut conn, first, revision, "ana", links[0].id)
                 .await
@@ -420,6 +411,35 @@ async fn a_promise_made_again_is_grouped_under_its_first_mention_and_counted_onc
     }
 }
 
+/// The commitment the repeat cable's commitment is grouped under, if any.
+async fn grouped_under(db: &TestDb) -> Option<i64> {
+    sqlx::query_scalar("SELECT repeat_of FROM commitments WHERE cable_id = '08DUSHANBE303'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+/// The promise's suggestions someone decided: cable, state, who.
+async fn decided(db: &TestDb) -> Vec<(String, String, Option<String>)> {
+    sqlx::query_as(
+        "SELECT cable_id, state, decided_by FROM suggestions
+         WHERE commitment_id = (SELECT id FROM commitments
+                                WHERE sentence LIKE 'Deputy Minister Saidov said%')
+           AND state <> 'open' ORDER BY cable_id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap()
+}
+
+/// The analyst's ungrouping holds: the repeat is not grouped, and no grouping link is left.
+async fn check_ungrouped(db: &TestDb) {
+    assert_eq!(grouped_under(db).await, None, "the analyst's ungrouping is restored");
+    let first = promise_id(db).await;
+    let links = ctrack::db::tracking::links(&db.pool, first).await.unwrap();
+    assert!(links.iter().all(|l| l.cable_id != "08DUSHANBE303"), "{links:?}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn decisions_on_suggestions_survive_a_backup_and_restore() {
     // The promise, the same promise made again, and the cable that reports it done.
@@ -431,37 +451,18 @@ async fn decisions_on_suggestions_survive_a_backup_and_restore() {
     }
     common::ingest(&db.pool, &d).await;
     let first = promise_id(&db).await;
-    let grouped: Option<i64> =
-        sqlx::query_scalar("SELECT repeat_of FROM commitments WHERE cable_id = '08DUSHANBE303'")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
-    assert_eq!(grouped, Some(first), "the engine groups the repeat");
+    assert_eq!(grouped_under(&db).await, Some(first), "the engine groups the repeat");
 
     // An analyst ungroups the repeat and dismisses the suggested follow-up.
     let links = ctrack::db::tracking::links(&db.pool, first).await.unwrap();
     let repeat = links.iter().find(|l| l.cable_id == "08DUSHANBE303").expect("the grouping link");
-    let revision = revision(&db, first).await;
+    let revision = db.revision(first).await;
     let mut conn = db.pool.acquire().await.unwrap();
     ctrack::db::tracking::remove_link(&mut conn, first, revision, "ana", repeat.id).await.unwrap();
     ctrack::db::tracking::dismiss_suggestion(&mut conn, first, "ana", "09DUSHANBE202")
         .await
         .unwrap();
     drop(conn);
-    let decided = |db: &TestDb| {
-        let pool = db.pool.clone();
-        async move {
-            sqlx::query_as::<_, (String, String, Option<String>)>(
-                "SELECT cable_id, state, decided_by FROM suggestions
-                 WHERE commitment_id = (SELECT id FROM commitments
-                                        WHERE sentence LIKE 'Deputy Minister Saidov said%')
-                   AND state <> 'open' ORDER BY cable_id",
-            )
-            .fetch_all(&pool)
-            .await
-            .unwrap()
-        }
-    };
     let before = decided(&db).await;
     assert_eq!(
         before.iter().map(|(c, s, _)| (c.as_str(), s.as_str())).collect::<Vec<_>>(),
@@ -475,32 +476,12 @@ async fn decisions_on_suggestions_survive_a_backup_and_restore() {
     // restore puts the analyst's decisions back.
     let fresh = TestDb::new().await;
     common::ingest(&fresh.pool, &d).await;
-    let regrouped: Option<i64> =
-        sqlx::query_scalar("SELECT repeat_of FROM commitments WHERE cable_id = '08DUSHANBE303'")
-            .fetch_one(&fresh.pool)
-            .await
-            .unwrap();
-    assert!(regrouped.is_some(), "a fresh ingest groups the repeat again");
+    assert!(grouped_under(&fresh).await.is_some(), "a fresh ingest groups the repeat again");
     let read = ctrack::backup::read(&file).unwrap();
     let restored = ctrack::backup::restore(&fresh.pool, &file, &read).await.unwrap();
     assert_eq!(restored.decisions, 2, "{restored}");
     assert!(restored.to_string().contains("2 decisions on suggestions"), "{restored}");
     assert_eq!(decided(&fresh).await, before);
-    let fresh_first = promise_id(&fresh).await;
-    let check_ungrouped = |db: &TestDb| {
-        let pool = db.pool.clone();
-        async move {
-            let repeat_of: Option<i64> = sqlx::query_scalar(
-                "SELECT repeat_of FROM commitments WHERE cable_id = '08DUSHANBE303'",
-            )
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-            assert_eq!(repeat_of, None, "the analyst's ungrouping is restored");
-            let links = ctrack::db::tracking::links(&pool, fresh_first).await.unwrap();
-            assert!(links.iter().all(|l| l.cable_id != "08DUSHANBE303"), "{links:?}");
-        }
-    };
     check_ungrouped(&fresh).await;
     assert_eq!(count_ti(&fresh).await, count_ti(&db).await, "counted as before the backup");
     // Recomputing suggestions neither groups them again nor revives the dismissal.

@@ -508,12 +508,7 @@ async fn unknown_things_are_404_and_bad_input_is_400() {
     // A form missing a field is refused, not half-applied.
     let r = ana.post(&format!("/commitments/{id}/status"), &[("csrf", &ana.csrf)]).await;
     assert!(r.status.is_client_error(), "{}", r.status);
-    let revision: i32 = sqlx::query_scalar("SELECT revision FROM commitments WHERE id = $1")
-        .bind(f.promise)
-        .fetch_one(&f.db.pool)
-        .await
-        .unwrap();
-    assert_eq!(revision, 0, "nothing was applied");
+    assert_eq!(f.db.revision(f.promise).await, 0, "nothing was applied");
     // Oversized bodies are refused.
     let huge = "x".repeat(200 * 1024);
     let r = ana

@@ -102,6 +102,15 @@ impl TestDb {
         TestDb { pool, name, url }
     }
 
+    /// A commitment's current revision, as a form would carry it.
+    pub async fn revision(&self, id: i64) -> i32 {
+        sqlx::query_scalar("SELECT revision FROM commitments WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
     /// Drops the database (call at the end of a passing test; a failing one keeps it for
     /// inspection until the next run removes it).
     pub async fn drop_db(self) {
