@@ -220,6 +220,20 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Commands that only read and print (a closed pipe may end them at any point).
+    pub fn is_report(&self) -> bool {
+        matches!(
+            self,
+            Command::Parse { .. }
+                | Command::Extract { .. }
+                | Command::Eval { .. }
+                | Command::Sentences { .. }
+                | Command::Export { .. }
+        )
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Create a user. The password comes from a prompt, or from standard input with

@@ -14,6 +14,15 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.command.is_report() {
+        // `ctrack eval ... | head` ends quietly, as `grep` would, instead of panicking in
+        // `println!` on a closed pipe. Commands that change the database or serve keep
+        // Rust's default (SIGPIPE ignored, writes fail with an error they handle).
+        // SAFETY: called before any thread is started; SIG_DFL is a valid disposition.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CTRACK_LOG")

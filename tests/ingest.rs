@@ -292,3 +292,26 @@ async fn a_run_killed_half_way_completes_on_the_next_run_exactly_as_a_clean_run(
     drop(server);
     clean.drop_db().await;
 }
+
+/// `ctrack extract ... | head` is ended by the closed pipe as other Unix tools are, with
+/// nothing on stderr; before, `println!` panicked with a backtrace.
+#[test]
+fn a_report_piped_into_a_reader_that_stops_early_ends_quietly() {
+    use std::io::Read;
+    let dir = common::tempdir("pipe");
+    write_set(&dir, &synth::many(400));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ctrack"))
+        .args(["sentences", dir.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then closed
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    use std::os::unix::process::ExitStatusExt;
+    assert!(out.status.success() || out.status.signal() == Some(libc::SIGPIPE), "{:?}", out.status);
+}
