@@ -60,6 +60,7 @@ const DEMONYMS: &[(&str, &str)] = &[
     ("Cambodian|Cambodia|RGC", "CB"),
     ("Cameroonian|Cameroon", "CM"),
     ("Canadian|Canada", "CA"),
+    ("Central African Republic|Central African", "CT"),
     ("Chadian|Chad", "CD"),
     ("Chilean|Chile", "CI"),
     ("Chinese|China|PRC|Beijing", "CH"),

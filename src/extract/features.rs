@@ -72,7 +72,7 @@ pub struct Context<'a> {
     pub people: &'a People,
     /// The government actor of the previous sentence in the paragraph, if any.
     pub previous_government_actor: Option<&'a str>,
-    /// The host country (the cable's first country tag other than the US).
+    /// The host country ([`super::host_country`]).
     pub host: Option<&'a str>,
 }
 

@@ -142,9 +142,16 @@ impl<'a> Doc<'a> {
     }
 }
 
-/// The host country: the first country among the cable's tags other than the US.
+/// The host country: the first country among the cable's tags other than the US that the
+/// body names (by name, adjective or government acronym), else the first such tag.
+///
+/// Drafters do not always put the host first: 09CAIRO858 is tagged `... CT UN EG` and never
+/// names the Central African Republic, while its "GOE" makes promises on every page.
 pub fn host_country(doc: &Doc<'_>) -> Option<&'static str> {
-    doc.countries.iter().copied().find(|c| *c != "US")
+    let mut tagged = doc.countries.iter().copied().filter(|c| *c != "US").peekable();
+    let first = *tagged.peek()?;
+    let named = actors::countries_in(doc.body);
+    tagged.find(|c| named.contains(c)).or(Some(first))
 }
 
 /// Every candidate sentence of a cable, analysed and scored with `model`.
@@ -273,4 +280,26 @@ pub fn extract_sentences(doc: &Doc<'_>, model: &Model, split: Vec<Sentence>) -> 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc<'a>(body: &'a str, countries: Vec<&'static str>) -> Doc<'a> {
+        Doc { body, paragraphs: &[], countries, sent_at: None }
+    }
+
+    #[test]
+    fn the_host_is_the_first_tagged_country_the_cable_names() {
+        // 09CAIRO858 is tagged ... CT UN EG and speaks of Egypt only.
+        let body = "1. (C) The Egyptian government will allow the visit of another rapporteur.";
+        assert_eq!(host_country(&doc(body, vec!["CT", "EG"])), Some("EG"));
+        // Named or not, a first tag the body names stays the host.
+        let both = "The Egyptian and Central African governments will meet.";
+        assert_eq!(host_country(&doc(both, vec!["CT", "EG"])), Some("CT"));
+        // No tagged country named: the first tag other than the US.
+        assert_eq!(host_country(&doc("Nothing here.", vec!["US", "CT", "EG"])), Some("CT"));
+        assert_eq!(host_country(&doc(body, vec!["US"])), None);
+    }
 }
