@@ -148,10 +148,13 @@ impl<'a> Doc<'a> {
 /// Drafters do not always put the host first: 09CAIRO858 is tagged `... CT UN EG` and never
 /// names the Central African Republic, while its "GOE" makes promises on every page.
 pub fn host_country(doc: &Doc<'_>) -> Option<&'static str> {
-    let mut tagged = doc.countries.iter().copied().filter(|c| *c != "US").peekable();
-    let first = *tagged.peek()?;
+    let mut tagged = doc.countries.iter().copied().filter(|c| *c != "US");
+    let first = tagged.next()?;
+    if tagged.next().is_none() {
+        return Some(first); // Most cables: one country, nothing to choose.
+    }
     let named = actors::countries_in(doc.body);
-    tagged.find(|c| named.contains(c)).or(Some(first))
+    doc.countries.iter().copied().filter(|c| *c != "US").find(|c| named.contains(c)).or(Some(first))
 }
 
 /// Every candidate sentence of a cable, analysed and scored with `model`.
@@ -161,8 +164,16 @@ pub fn candidates(doc: &Doc<'_>, model: &Model) -> Vec<Scored> {
 
 /// The same, for the cable's sentences already split (see [`sentences::split_doc`]).
 pub fn candidates_of(doc: &Doc<'_>, model: &Model, split: Vec<Sentence>) -> Vec<Scored> {
+    candidates_with_host(doc, model, split, host_country(doc))
+}
+
+fn candidates_with_host(
+    doc: &Doc<'_>,
+    model: &Model,
+    split: Vec<Sentence>,
+    host: Option<&'static str>,
+) -> Vec<Scored> {
     let people = People::from_text(doc.body, false);
-    let host = host_country(doc);
     let mut out = Vec::new();
     // The government actor carried over from earlier sentences of the paragraph: the one
     // the last candidate resolved, unless a later sentence without a cue names another.
@@ -219,7 +230,7 @@ pub fn extract_with(doc: &Doc<'_>, model: &Model) -> Extraction {
 pub fn extract_sentences(doc: &Doc<'_>, model: &Model, split: Vec<Sentence>) -> Extraction {
     let host = host_country(doc);
     let mut out = Extraction::default();
-    for c in candidates_of(doc, model, split) {
+    for c in candidates_with_host(doc, model, split, host) {
         let a = &c.analysis;
         let text = &c.sentence.text;
         let kind = a.actor_kind.unwrap_or(ActorKind::Unknown);
