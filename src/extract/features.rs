@@ -105,28 +105,30 @@ pub struct Context<'a> {
 }
 
 fn clause_start(before: &str) -> usize {
-    let mut start = 0;
-    for sep in [
-        ";",
-        ":",
-        ", ",
-        " that ",
-        " which ",
-        " who ",
-        " whom ",
-        "(",
-        "\u{201c}",
-        "\"",
-        " but ",
-        " while ",
-        " whereas ",
-        " although ",
-    ] {
-        if let Some(i) = before.rfind(sep) {
-            start = start.max(i + sep.len());
+    // The end of the last separator: ";", ":", ", ", "(", a quote, or a clause word
+    // (" that ", " which ", " who ", " whom ", " but ", " while ", " whereas ",
+    // " although "). One backward pass; a separator can end at most 10 bytes after it
+    // starts, so the scan stops once no earlier start can end later.
+    const WORDS: [&[u8]; 8] =
+        [b"that ", b"which ", b"who ", b"whom ", b"but ", b"while ", b"whereas ", b"although "];
+    let b = before.as_bytes();
+    let mut best = 0;
+    for i in (0..b.len()).rev() {
+        if i + 10 <= best {
+            break;
+        }
+        let len = match b[i] {
+            b';' | b':' | b'(' | b'"' => 1,
+            b',' if b.get(i + 1) == Some(&b' ') => 2,
+            0xE2 if b[i + 1..].starts_with(&[0x80, 0x9C]) => 3, // U+201C
+            b' ' => WORDS.iter().find(|w| b[i + 1..].starts_with(w)).map_or(0, |w| 1 + w.len()),
+            _ => 0,
+        };
+        if len > 0 {
+            best = best.max(i + len);
         }
     }
-    start
+    best
 }
 
 /// The actor phrase in a window: the last few words up to (and ending at) the last
@@ -488,6 +490,68 @@ pub fn analyze(s: &Sentence, ctx: &Context<'_>) -> Analysis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The separators searched one by one, as `clause_start` did before its single pass.
+    fn clause_start_by_rfind(before: &str) -> usize {
+        let seps = [
+            ";",
+            ":",
+            ", ",
+            " that ",
+            " which ",
+            " who ",
+            " whom ",
+            "(",
+            "\u{201c}",
+            "\"",
+            " but ",
+            " while ",
+            " whereas ",
+            " although ",
+        ];
+        seps.iter().filter_map(|sep| before.rfind(sep).map(|i| i + sep.len())).max().unwrap_or(0)
+    }
+
+    #[test]
+    fn clause_start_finds_the_end_of_the_last_separator() {
+        assert_eq!(clause_start("He said that the GOB "), "He said that ".len());
+        assert_eq!(clause_start("Azimov, who heads it, said the law "), 22);
+        assert_eq!(clause_start("no separator here "), 0);
+        // Every arrangement of pieces that hold separators, overlapping ones and
+        // near misses, against the separators searched one by one.
+        let pieces = [
+            "a",
+            " that ",
+            " whom ",
+            " who",
+            "m ",
+            ", ",
+            ",",
+            ";",
+            ":",
+            "(",
+            "\"",
+            "\u{201c}",
+            "\u{201d}",
+            " although ",
+            " whereas",
+            " but ",
+            "é",
+            " ",
+            "while ",
+        ];
+        let n = pieces.len();
+        for a in 0..n {
+            for b in 0..n {
+                for c in 0..n {
+                    for d in [0, 5, 11] {
+                        let t = format!("{}{}{}{}", pieces[a], pieces[b], pieces[c], pieces[d]);
+                        assert_eq!(clause_start(&t), clause_start_by_rfind(&t), "{t:?}");
+                    }
+                }
+            }
+        }
+    }
 
     fn verbal(text: &str, cue: &str) -> bool {
         let start = text.find(cue).unwrap();
