@@ -756,3 +756,31 @@ async fn read_connections_are_reused_only_when_given_back_clean() {
     pool.close().await;
     db.drop_db().await;
 }
+
+/// After the database server ends the pages' idle connections (a restart, an idle
+/// timeout), the next page opens new ones instead of showing an error.
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_survive_the_server_closing_their_idle_connections() {
+    let f = fixture("restart").await;
+    let vera = Client::sign_in(&f.app, "vera", PW).await;
+    let before = vera.get("/commitments").await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(before.body.contains("national action plan"));
+    let ended: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()) AS t",
+    )
+    .fetch_one(&f.db.pool)
+    .await
+    .unwrap();
+    assert!(ended >= 1, "the page's connection was among those ended");
+    // Idle for longer than a connection is trusted untested.
+    let idle = ctrack::db::reads::Reads::STALE_AFTER + std::time::Duration::from_millis(200);
+    tokio::time::sleep(idle).await;
+    for path in ["/commitments", "/", &format!("/commitments/{}", f.promise)] {
+        let page = vera.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+    }
+    assert!(vera.get("/commitments").await.body.contains("national action plan"));
+    f.db.drop_db().await;
+}

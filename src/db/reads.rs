@@ -6,26 +6,33 @@
 //! and the server's and PostgreSQL's processes wake each other six times instead of twice.
 //! Here a connection goes back to the idle list only when the code that used it says it
 //! finished cleanly ([`ReadConn::done`]); one dropped on an error or a cancelled request is
-//! closed, so no half-read result is ever handed to the next page. The price of not
-//! testing a connection before use: after the database server restarts, each idle
-//! connection fails one page (an error page, and the connection is closed) before new ones
-//! take their place.
+//! closed, so no half-read result is ever handed to the next page. A connection that sat
+//! idle for a while ([`Reads::STALE_AFTER`]) is tested with one round trip before it is
+//! handed out, and replaced if the test fails: after the database server restarts, the
+//! next pages get new connections instead of an error. Under load, connections come back
+//! within milliseconds and are never tested.
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use sqlx::postgres::{PgConnectOptions, PgConnection};
-use sqlx::{ConnectOptions, PgPool};
+use sqlx::{ConnectOptions, Connection, PgPool};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// At most `size` connections, opened when first needed and kept while they stay clean.
 #[derive(Debug)]
 pub struct Reads {
     options: PgConnectOptions,
-    idle: Mutex<Vec<PgConnection>>,
+    /// Connections given back clean, with when they were.
+    idle: Mutex<Vec<(PgConnection, Instant)>>,
     permits: Arc<Semaphore>,
+    stale_after: Duration,
 }
 
 impl Reads {
+    /// How long a connection may sit idle before it is tested on its next use.
+    pub const STALE_AFTER: Duration = Duration::from_secs(1);
+
     /// As many connections as `pool` may open, to the same database.
     pub fn beside(pool: &PgPool) -> Self {
         let size = pool.options().get_max_connections().max(1) as usize;
@@ -33,17 +40,32 @@ impl Reads {
             options: (*pool.connect_options()).clone(),
             idle: Mutex::new(Vec::with_capacity(size)),
             permits: Arc::new(Semaphore::new(size)),
+            stale_after: Self::STALE_AFTER,
         }
+    }
+
+    /// The same, testing idle connections after `idle` instead of [`Reads::STALE_AFTER`].
+    pub fn stale_after(mut self, idle: Duration) -> Self {
+        self.stale_after = idle;
+        self
     }
 
     /// A connection: an idle one, else a new one; waits while all are in use.
     pub async fn acquire(&self) -> sqlx::Result<ReadConn<'_>> {
         let permit =
             Arc::clone(&self.permits).acquire_owned().await.map_err(|_| sqlx::Error::PoolClosed)?;
-        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let conn = match idle {
-            Some(conn) => conn,
-            None => self.options.connect().await?,
+        let conn = loop {
+            let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            match idle {
+                Some((conn, since)) if since.elapsed() < self.stale_after => break conn,
+                Some((mut conn, _)) => {
+                    if conn.ping().await.is_ok() {
+                        break conn;
+                    }
+                    // Closed by the server (a restart, an idle timeout): try the next.
+                }
+                None => break self.options.connect().await?,
+            }
         };
         Ok(ReadConn { conn: Some(conn), owner: self, clean: false, _permit: permit })
     }
@@ -83,7 +105,7 @@ impl Drop for ReadConn<'_> {
         if let Some(conn) = self.conn.take()
             && self.clean
         {
-            self.owner.idle.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
+            self.owner.idle.lock().unwrap_or_else(|e| e.into_inner()).push((conn, Instant::now()));
         }
         // Otherwise the connection is dropped here, which closes its socket.
     }
