@@ -310,10 +310,38 @@ fn web_connections() -> anyhow::Result<u32> {
     }
 }
 
+/// Fails, before the server starts, when the web app could open more connections than the
+/// database accepts: under load the pages would otherwise fail with "too many clients".
+async fn check_connection_budget(pool: &sqlx::PgPool, per_side: u32) -> anyhow::Result<()> {
+    let (max, reserved, others): (i64, i64, i64) = sqlx::query_as(
+        "SELECT current_setting('max_connections')::bigint, \
+                current_setting('superuser_reserved_connections')::bigint, \
+                (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' \
+                    AND pid <> pg_backend_pid())",
+    )
+    .fetch_one(pool)
+    .await?;
+    // Ingest, backups and psql sessions need room too; keep a few free.
+    let allowed = max - reserved - 5;
+    let wanted = 2 * i64::from(per_side);
+    if wanted > allowed {
+        anyhow::bail!(
+            "CTRACK_DB_CONNECTIONS={per_side} lets the web app open up to {wanted} database \
+             connections (as many for pages as for changes), but the database accepts \
+             {allowed} (max_connections {max}, less {reserved} reserved and 5 kept free; \
+             {others} in use now): set CTRACK_DB_CONNECTIONS to {} or less",
+            (allowed / 2).max(1)
+        );
+    }
+    Ok(())
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Demo { bind } => {
-            let db = Database::open(&Location::from_env(), web_connections()?).await?;
+            let connections = web_connections()?;
+            let db = Database::open(&Location::from_env(), connections).await?;
+            check_connection_budget(&db.pool, connections).await?;
             eprintln!("ctrack: data in {}", db.target());
             let (report, password) = crate::demo::load(&db.pool).await?;
             println!("{report}");
@@ -330,7 +358,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Serve { bind } => {
-            let db = Database::open(&Location::from_env(), web_connections()?).await?;
+            let connections = web_connections()?;
+            let db = Database::open(&Location::from_env(), connections).await?;
+            check_connection_budget(&db.pool, connections).await?;
             eprintln!("ctrack: data in {}", db.target());
             let listener = tokio::net::TcpListener::bind(bind)
                 .await

@@ -315,3 +315,27 @@ fn a_report_piped_into_a_reader_that_stops_early_ends_quietly() {
     use std::os::unix::process::ExitStatusExt;
     assert!(out.status.success() || out.status.signal() == Some(libc::SIGPIPE), "{:?}", out.status);
 }
+
+/// A connection setting the database cannot honour stops `serve` at once with the number
+/// that fits, instead of "too many clients" errors on pages under load.
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_refuses_more_connections_than_the_database_accepts() {
+    let db = TestDb::new().await;
+    let max: i64 = sqlx::query_scalar("SELECT current_setting('max_connections')::bigint")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let too_many = (max / 2 + 1).to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_ctrack"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", &db.url)
+        .env("CTRACK_DB_CONNECTIONS", &too_many)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("CTRACK_DB_CONNECTIONS={too_many} lets")), "{stderr}");
+    assert!(stderr.contains("or less"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("running at"));
+    db.drop_db().await;
+}
