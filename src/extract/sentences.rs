@@ -117,7 +117,7 @@ fn split_region(
         let raw = &region[s..e];
         let lead = raw.len() - raw.trim_start().len();
         let trimmed = raw.trim();
-        if trimmed.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        if trimmed.chars().filter(|c| c.is_alphanumeric()).nth(1).is_none() {
             return;
         }
         let start = from + s + lead;
@@ -252,6 +252,10 @@ fn starts_new_clause(next: &str) -> bool {
 /// Whitespace folded to single spaces; the ` \` line continuations of tab-separated
 /// dumps dropped.
 fn fold(s: &str) -> String {
+    if s.is_ascii() { fold_ascii(s) } else { fold_unicode(s) }
+}
+
+fn fold_unicode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace().filter(|w| *w != "\\") {
         if !out.is_empty() {
@@ -260,6 +264,21 @@ fn fold(s: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// [`fold`] for ASCII text, a byte at a time: the same words (runs between the characters
+/// `char::is_whitespace` accepts, which in ASCII are these six), a lone backslash dropped.
+fn fold_ascii(s: &str) -> String {
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let mut out: Vec<u8> = Vec::with_capacity(s.len());
+    for word in s.as_bytes().split(|b| space(*b)).filter(|w| !w.is_empty() && *w != b"\\") {
+        if !out.is_empty() {
+            out.push(b' ');
+        }
+        out.extend_from_slice(word);
+    }
+    // Only ASCII went in.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Marks sentences inside `Comment: ... End comment.`, `Summary: ... End summary.` and
@@ -351,6 +370,24 @@ fn closing_zone(lower: &str) -> Option<Zone> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_ascii_a_byte_at_a_time_matches_folding_by_unicode_whitespace() {
+        let pieces =
+            ["a", "b.", " ", "  ", "\t", "\n", "\r\n", "\u{b}", "\u{c}", "\\", "\\x", "\u{1f}"];
+        let n = pieces.len();
+        for a in 0..n {
+            for b in 0..n {
+                for c in 0..n {
+                    for d in 0..n {
+                        let t = [pieces[a], pieces[b], pieces[c], pieces[d]].concat();
+                        assert_eq!(fold_ascii(&t), fold_unicode(&t), "{t:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(fold("The  GOB\n  will \\ act.\u{a0}Now"), "The GOB will act. Now");
+    }
     use crate::cable;
 
     fn sentences(text: &str) -> Vec<String> {
