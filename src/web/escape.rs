@@ -18,7 +18,16 @@ impl askama::filters::Escaper for Html {
         while at < bytes.len() {
             let end = (at + 8).min(bytes.len());
             let chunk = &bytes[at..end];
-            if may_hold_special(chunk) {
+            let suspect = match <[u8; 8]>::try_from(chunk) {
+                Ok(word) => may_hold_special(u64::from_le_bytes(word)),
+                Err(_) => {
+                    // The last few bytes, padded with zero bytes, which are not special.
+                    let mut word = [0u8; 8];
+                    word[..chunk.len()].copy_from_slice(chunk);
+                    may_hold_special(u64::from_le_bytes(word))
+                }
+            };
+            if suspect {
                 for (i, &b) in chunk.iter().enumerate() {
                     if let Some(entity) = entity(b) {
                         // Every special character is ASCII: both cuts are character boundaries.
@@ -53,13 +62,9 @@ fn zero_byte(v: u64) -> u64 {
     v.wrapping_sub(ONES) & !v & HIGHS
 }
 
-/// Whether up to eight bytes may hold `"` (0x22), `&` or `'` (0x26, 0x27: `b | 1 == 0x27`),
+/// Whether eight bytes may hold `"` (0x22), `&` or `'` (0x26, 0x27: `b | 1 == 0x27`),
 /// `<` or `>` (0x3C, 0x3E: `b | 2 == 0x3E`); never false when one of them is there.
-fn may_hold_special(chunk: &[u8]) -> bool {
-    // A short chunk is padded with zero bytes, which are not special.
-    let mut word = [0u8; 8];
-    word[..chunk.len()].copy_from_slice(chunk);
-    let w = u64::from_le_bytes(word);
+fn may_hold_special(w: u64) -> bool {
     zero_byte(w ^ (ONES * 0x22))
         | zero_byte((w | ONES) ^ (ONES * 0x27))
         | zero_byte((w | (ONES * 2)) ^ (ONES * 0x3E))
