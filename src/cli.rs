@@ -336,12 +336,19 @@ async fn check_connection_budget(pool: &sqlx::PgPool, per_side: u32) -> anyhow::
     Ok(())
 }
 
+/// The database for `demo` and `serve`: as many connections as [`web_connections`], checked
+/// against what the server accepts.
+async fn open_for_web() -> anyhow::Result<Database> {
+    let connections = web_connections()?;
+    let db = Database::open(&Location::from_env(), connections).await?;
+    check_connection_budget(&db.pool, connections).await?;
+    Ok(db)
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Demo { bind } => {
-            let connections = web_connections()?;
-            let db = Database::open(&Location::from_env(), connections).await?;
-            check_connection_budget(&db.pool, connections).await?;
+            let db = open_for_web().await?;
             eprintln!("ctrack: data in {}", db.target());
             let (report, password) = crate::demo::load(&db.pool).await?;
             println!("{report}");
@@ -358,9 +365,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Serve { bind } => {
-            let connections = web_connections()?;
-            let db = Database::open(&Location::from_env(), connections).await?;
-            check_connection_budget(&db.pool, connections).await?;
+            let db = open_for_web().await?;
             eprintln!("ctrack: data in {}", db.target());
             let listener = tokio::net::TcpListener::bind(bind)
                 .await

@@ -99,13 +99,7 @@ pub fn load_labelled(
 /// overlaps a commitment label. Also returns how many commitment labels no candidate
 /// covers (the prefilter's misses).
 pub fn examples(cables: &[LabelledCable]) -> (Vec<(String, Vec<String>, bool)>, usize) {
-    let model = Model {
-        version: String::new(),
-        bias: 0.0,
-        threshold: 0.5,
-        weights: Default::default(),
-        lookup: Default::default(),
-    };
+    let model = Model::new(String::new(), 0.0, 0.5, Default::default());
     let mut out = Vec::new();
     let mut uncovered = 0;
     for lc in cables {
@@ -383,13 +377,7 @@ pub fn inspect(
     opts: TrainOptions,
 ) -> anyhow::Result<String> {
     let cables = load_labelled(label_files, cables_dir)?;
-    let model0 = Model {
-        version: String::new(),
-        bias: 0.0,
-        threshold: 0.5,
-        weights: Default::default(),
-        lookup: Default::default(),
-    };
+    let model0 = Model::new(String::new(), 0.0, 0.5, Default::default());
     let mut rows: Vec<(String, String, Vec<String>, bool)> = Vec::new();
     for lc in &cables {
         let positives: Vec<(usize, usize)> =

@@ -26,7 +26,6 @@ pub struct Reads {
     /// Connections given back clean, with when they were.
     idle: Mutex<Vec<(PgConnection, Instant)>>,
     permits: Arc<Semaphore>,
-    stale_after: Duration,
 }
 
 impl Reads {
@@ -40,14 +39,7 @@ impl Reads {
             options: (*pool.connect_options()).clone(),
             idle: Mutex::new(Vec::with_capacity(size)),
             permits: Arc::new(Semaphore::new(size)),
-            stale_after: Self::STALE_AFTER,
         }
-    }
-
-    /// The same, testing idle connections after `idle` instead of [`Reads::STALE_AFTER`].
-    pub fn stale_after(mut self, idle: Duration) -> Self {
-        self.stale_after = idle;
-        self
     }
 
     /// A connection: an idle one, else a new one; waits while all are in use.
@@ -57,7 +49,7 @@ impl Reads {
         let conn = loop {
             let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
             match idle {
-                Some((conn, since)) if since.elapsed() < self.stale_after => break conn,
+                Some((conn, since)) if since.elapsed() < Self::STALE_AFTER => break conn,
                 Some((mut conn, _)) => {
                     if conn.ping().await.is_ok() {
                         break conn;

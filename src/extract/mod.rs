@@ -148,13 +148,13 @@ impl<'a> Doc<'a> {
 /// Drafters do not always put the host first: 09CAIRO858 is tagged `... CT UN EG` and never
 /// names the Central African Republic, while its "GOE" makes promises on every page.
 pub fn host_country(doc: &Doc<'_>) -> Option<&'static str> {
-    let mut tagged = doc.countries.iter().copied().filter(|c| *c != "US");
-    let first = tagged.next()?;
-    if tagged.next().is_none() {
+    let tagged = || doc.countries.iter().copied().filter(|c| *c != "US");
+    let first = tagged().next()?;
+    if tagged().nth(1).is_none() {
         return Some(first); // Most cables: one country, nothing to choose.
     }
     let named = actors::countries_in(doc.body);
-    doc.countries.iter().copied().filter(|c| *c != "US").find(|c| named.contains(c)).or(Some(first))
+    tagged().find(|c| named.contains(c)).or(Some(first))
 }
 
 /// Every candidate sentence of a cable, analysed and scored with `model`.

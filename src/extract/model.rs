@@ -17,8 +17,10 @@ pub struct Model {
     pub weights: BTreeMap<String, f64>,
     /// `weights` hashed, built on first use: scoring looks up some forty features per
     /// sentence, and a sorted map's string comparisons were 7% of extraction's time.
+    /// Built from `weights` at the first score, so `weights` must not change after it
+    /// ([`Model::new`] and deserialising start without it).
     #[serde(skip)]
-    pub lookup: std::sync::OnceLock<HashMap<String, f64>>,
+    lookup: std::sync::OnceLock<HashMap<String, f64>>,
 }
 
 /// Training settings.
@@ -51,6 +53,15 @@ fn sigmoid(z: f64) -> f64 {
 }
 
 impl Model {
+    pub fn new(
+        version: String,
+        bias: f64,
+        threshold: f64,
+        weights: BTreeMap<String, f64>,
+    ) -> Model {
+        Model { version, bias, threshold, weights, lookup: Default::default() }
+    }
+
     /// The probability that a sentence with these features is a commitment.
     pub fn score(&self, features: &[String]) -> f64 {
         let lookup = self.lookup.get_or_init(|| {
@@ -62,13 +73,7 @@ impl Model {
 
     /// The rules' prior alone ([`super::rules`]), before any training.
     pub fn from_prior() -> Model {
-        Model {
-            version: "prior".into(),
-            bias: super::rules::BIAS,
-            threshold: 0.5,
-            weights: super::rules::prior(),
-            lookup: Default::default(),
-        }
+        Model::new("prior".into(), super::rules::BIAS, 0.5, super::rules::prior())
     }
 
     /// Fits a model to labelled examples, starting from the rules' prior and penalising
@@ -135,13 +140,7 @@ impl Model {
             .filter(|(_, w)| w.abs() >= 1e-3)
             .map(|(f, w)| ((*f).to_string(), (w * 1e4).round() / 1e4))
             .collect();
-        Model {
-            version: String::new(),
-            bias: (b * 1e4).round() / 1e4,
-            threshold: 0.5,
-            weights,
-            lookup: Default::default(),
-        }
+        Model::new(String::new(), (b * 1e4).round() / 1e4, 0.5, weights)
     }
 }
 
