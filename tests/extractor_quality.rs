@@ -25,9 +25,11 @@ use ctrack::training::{evaluate, load_labelled, read_labels};
 /// predictions it made three more false positives (0.588 against 0.645, within one standard
 /// error). A change is judged on the larger held-out set, not tuned to dev. The cue's
 /// neighbouring words as features then raised cross-validation (F1 0.411 to 0.438), the
-/// project's held-out cables (0.222 to 0.259) and dev (precision 0.588 to 0.690).
-const DEV_PRECISION: f64 = 0.65;
-const DEV_RECALL: f64 = 0.30;
+/// project's held-out cables (0.222 to 0.259) and dev (precision 0.588 to 0.690). Classes
+/// of the verb after the cue and three attribution fixes then raised dev to 0.759 / 0.349
+/// and the held-out cables to 0.386 / 0.355.
+const DEV_PRECISION: f64 = 0.70;
+const DEV_RECALL: f64 = 0.33;
 const DEV_COUNTRY: f64 = 0.95;
 
 #[test]
@@ -51,9 +53,10 @@ fn dev_precision_recall_and_country_hold_their_floor() {
 }
 
 /// The floors reached on this project's held-out cables (`labels/holdout.jsonl`: 33 pool
-/// cables labelled after the shipped model was trained, never trained on).
-const HOLDOUT_PRECISION: f64 = 0.30;
-const HOLDOUT_RECALL: f64 = 0.25;
+/// cables labelled after the shipped model was trained, never trained on; measured 0.386
+/// and 0.355).
+const HOLDOUT_PRECISION: f64 = 0.35;
+const HOLDOUT_RECALL: f64 = 0.30;
 
 #[test]
 fn held_out_precision_and_recall_hold_their_floor() {
@@ -144,18 +147,25 @@ fn look_alike_rates(
 /// Reset when the training labels grew from 117 to 238 cables (their look-alikes are part
 /// of the measured set): on the larger set the retrained model left out more look-alikes
 /// than the previous model in every class, but some classes sat below the floors measured
-/// on the smaller set. Raised again with the cue-neighbour features.
+/// on the smaller set. Raised again with the cue-neighbour features. Reset a second time
+/// with the verb classes: that model finds more commitments on every set it was not
+/// fitted to (cross-validated recall 0.440 to 0.475, dev 20 to 22 of 63, held-out
+/// precision 0.340 to 0.386 at the same recall) at a threshold chosen by cross-validation
+/// that fell from 0.50 to 0.48, and lets through one to three more look-alikes in six
+/// classes (refusals 66 to 64 of 72, another government's plans 56 to 53 of 61, past
+/// actions, schedules, third parties, requests), most of them scored 0.48 to 0.55. Over the
+/// cross-validated, dev and held-out predictions together, precision stayed at 0.44.
 const LOOK_ALIKE_FLOORS: &[(&str, f64)] = &[
     ("US or joint plan", 0.97),
     ("forecast", 0.97),
-    ("request or recommendation", 0.98),
+    ("request or recommendation", 0.96),
     ("what an enacted law provides", 0.97),
-    ("past action", 0.95),
-    ("refusal or missed deadline", 0.91),
+    ("past action", 0.94),
+    ("refusal or missed deadline", 0.88),
     ("continuation or vague stance", 0.95),
-    ("schedule", 0.95),
-    ("another government's plans", 0.91),
-    ("third party", 0.95),
+    ("schedule", 0.94),
+    ("another government's plans", 0.86),
+    ("third party", 0.94),
     ("hypothetical", 0.99),
 ];
 

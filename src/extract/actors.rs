@@ -33,13 +33,17 @@ impl ActorKind {
     }
 }
 
-/// Country names and adjectives -> State Department tag code.
+/// Country names and adjectives -> State Department tag code. Government acronyms that
+/// several posts use for their own host are left out: "GOE" is Egypt's in Cairo's cables and
+/// Ecuador's in Quito's, "GOL" Libya's and Lebanon's, "GOA" Argentina's and Algeria's, "SAG"
+/// Saudi Arabia's and South Africa's; an actor named only by one of them belongs to the
+/// cable's host.
 const DEMONYMS: &[(&str, &str)] = &[
     ("Afghan|Afghanistan|GIRoA", "AF"),
     ("Albanian|Albania", "AL"),
     ("Algerian|Algeria", "AG"),
     ("Angolan|Angola", "AO"),
-    ("Argentine|Argentinian|Argentina|GOA", "AR"),
+    ("Argentine|Argentinian|Argentina", "AR"),
     ("Armenian|Armenia", "AM"),
     ("Australian|Australia", "AS"),
     ("Austrian|Austria", "AU"),
@@ -75,7 +79,7 @@ const DEMONYMS: &[(&str, &str)] = &[
     ("Djiboutian|Djibouti", "DJ"),
     ("Dominican Republic|Dominican", "DR"),
     ("Dutch|Netherlands", "NL"),
-    ("Ecuadorian|Ecuador|GOE", "EC"),
+    ("Ecuadorian|Ecuador", "EC"),
     ("Egyptian|Egypt", "EG"),
     ("Emirati|UAE|Emirates", "AE"),
     ("Eritrean|Eritrea", "ER"),
@@ -113,7 +117,7 @@ const DEMONYMS: &[(&str, &str)] = &[
     ("Latvian|Latvia", "LG"),
     ("Lebanese|Lebanon", "LE"),
     ("Liberian|Liberia", "LI"),
-    ("Libyan|Libya|GOL|Qadhafi", "LY"),
+    ("Libyan|Libya|Qadhafi", "LY"),
     ("Lithuanian|Lithuania", "LH"),
     ("Macedonian|Macedonia", "MK"),
     ("Malawian|Malawi", "MI"),
@@ -147,7 +151,7 @@ const DEMONYMS: &[(&str, &str)] = &[
     ("Romanian|Romania", "RO"),
     ("Russian|Russia|Kremlin|Moscow", "RS"),
     ("Rwandan|Rwanda", "RW"),
-    ("Saudi|Saudi Arabia|SAG", "SA"),
+    ("Saudi|Saudi Arabia", "SA"),
     ("Senegalese|Senegal", "SG"),
     ("Serbian|Serbia", "SR"),
     ("Singaporean|Singapore", "SN"),
@@ -172,7 +176,7 @@ const DEMONYMS: &[(&str, &str)] = &[
     ("Turkmen|Turkmenistan", "TX"),
     ("Ugandan|Uganda", "UG"),
     ("Ukrainian|Ukraine", "UP"),
-    ("British|Britain|United Kingdom|HMG|HMT|Whitehall", "UK"),
+    ("British|Britain|United Kingdom|UK|U.K|HMG|HMT|Whitehall", "UK"),
     ("Uruguayan|Uruguay", "UY"),
     ("Uzbek|Uzbekistan", "UZ"),
     ("Venezuelan|Venezuela|BRV", "VE"),
@@ -394,6 +398,11 @@ mod tests {
         assert_eq!(countries_in("the Chinese Embassy Commercial Minister"), ["CH"]);
         assert_eq!(countries_in("Slovenian PermRep said Kosovo"), ["SI", "KV"]);
         assert_eq!(countries_in("HMT officials"), ["UK"]);
+        assert_eq!(countries_in("The UK plans to"), ["UK"]);
+        assert_eq!(countries_in("the U.K. and Bangladesh"), ["UK", "BG"]);
         assert!(countries_in("the ministry").is_empty());
+        for shared in ["the GOE", "the GOL", "the GOA", "the SAG"] {
+            assert!(countries_in(shared).is_empty(), "{shared}");
+        }
     }
 }

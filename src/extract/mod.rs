@@ -313,4 +313,15 @@ mod tests {
         assert_eq!(host_country(&doc("Nothing here.", vec!["US", "CT", "EG"])), Some("CT"));
         assert_eq!(host_country(&doc(body, vec!["US"])), None);
     }
+
+    #[test]
+    fn a_shared_government_acronym_belongs_to_the_host() {
+        // "GOE" is Cairo's name for Egypt's government and Quito's for Ecuador's.
+        let body = "1. (C) The GOE pledged to open five new shelters for victims by June.";
+        for host in ["EG", "EC"] {
+            let found = extract_with(&doc(body, vec![host]), &MODEL).commitments;
+            assert_eq!(found.len(), 1, "{host}: {found:?}");
+            assert_eq!(found[0].country.as_deref(), Some(host));
+        }
+    }
 }
