@@ -2,6 +2,7 @@
 //! subject of it and who is speaking, and the signs of every look-alike — as named
 //! features for the linear model, plus the actor it found.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::{Regex, RegexSet};
@@ -343,35 +344,43 @@ fn verb_class(after: &[String]) -> &'static str {
         "", "s", "e", "es", "ed", "d", "ing", "y", "ies", "ied", "ted", "ting", "ped", "ping",
         "ned", "ning", "red", "ring", "en", "n",
     ];
+    // Each stem's class, the earlier list winning where a stem is in two ("return").
+    static STEMS: LazyLock<HashMap<&'static str, (usize, &'static str)>> = LazyLock::new(|| {
+        let mut stems = HashMap::new();
+        let lists =
+            [(CONTINUE, "continue"), (SCHEDULE, "schedule"), (ACT, "act"), (STATE, "state")];
+        for (rank, (list, class)) in lists.into_iter().enumerate() {
+            for stem in list.split_whitespace() {
+                stems.entry(stem).or_insert((rank, class));
+            }
+        }
+        stems
+    });
+    static SKIPPED: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| SKIP.split_whitespace().collect());
     // The next word after "will" or "plans to"; after "mandate the government" or "pledged
     // that the ministry would", the first word of a class past the noun phrase.
     let mut noun_phrase = false;
-    for verb in after.iter().filter(|w| !SKIP.split_whitespace().any(|s| s == w.as_str())) {
+    for verb in after.iter().filter(|w| !SKIPPED.contains(w.as_str())) {
         if matches!(verb.as_str(), "that" | "the" | "a" | "an" | "its" | "his" | "her" | "their") {
             noun_phrase = true;
             continue;
         }
-        let is = |stems: &str| {
-            stems
-                .split_whitespace()
-                .any(|stem| verb.strip_prefix(stem).is_some_and(|rest| ENDINGS.contains(&rest)))
-        };
-        let class = if matches!(verb.as_str(), "not" | "never" | "no" | "nt") {
-            "negated" // "will not meet the deadline": a refusal, whatever the verb.
-        } else if is(CONTINUE) {
-            "continue"
-        } else if is(SCHEDULE) {
-            "schedule"
-        } else if is(ACT) {
-            "act"
-        } else if is(STATE) {
-            "state"
-        } else if noun_phrase {
-            continue;
-        } else {
-            "other"
-        };
-        return class;
+        if matches!(verb.as_str(), "not" | "never" | "no" | "nt") {
+            return "negated"; // "will not meet the deadline": a refusal, whatever the verb.
+        }
+        // Of the ways to split the word into a stem and an ending, the best-ranked class.
+        let class = ENDINGS
+            .iter()
+            .filter_map(|ending| verb.strip_suffix(ending))
+            .filter_map(|stem| STEMS.get(stem))
+            .min()
+            .map(|(_, class)| *class);
+        match class {
+            Some(class) => return class,
+            None if noun_phrase => continue,
+            None => return "other",
+        }
     }
     "other"
 }
