@@ -3,9 +3,10 @@
 //! commitment ranks in its top three suggestions, and the suggested kind is right for at
 //! least 70% of the pairs in `tests/data/follow_threads.json` (each written down with the
 //! reason it is the right answer). A pair starts from a real commitment: 07MANAMA1097 ->
-//! 08MANAMA14 (the anti-trafficking law ratified) was dropped when the extractor stopped
-//! taking its source sentence, the lower house having "approved the government-drafted
-//! anti-trafficking bill" (a past action, one of dev's false positives), for a commitment.
+//! 08MANAMA14 (the anti-trafficking law ratified) was replaced by 09STATE69224 ->
+//! 09PANAMA550 when the extractor stopped taking its source sentence, the lower house
+//! having "approved the government-drafted anti-trafficking bill" (a past action, one of
+//! dev's false positives), for a commitment.
 
 mod common;
 
