@@ -50,6 +50,10 @@ static ANYWHERE: LazyLock<(RegexSet, Vec<&'static str>)> = LazyLock::new(|| {
     named.push(("passive_future", PASSIVE_FUTURE.as_str()));
     let set = regex::RegexSetBuilder::new(named.iter().map(|(_, p)| *p))
         .dfa_size_limit(64 << 20)
+        // ASCII classes and case folding: the patterns are English words and punctuation,
+        // and each thread builds the set's DFA afresh, in fewer states without Unicode's
+        // (a tenth less time for the set; the corpus's output unchanged, byte for byte).
+        .unicode(false)
         .build()
         .expect("feature patterns compile");
     (set, named.into_iter().map(|(name, _)| name).collect())
