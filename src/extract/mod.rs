@@ -211,6 +211,31 @@ fn candidates_with_host(
     out
 }
 
+/// The actor as an analyst reads it, from the phrase the analysis found (which the model's
+/// features and the country were computed from, and which is left as it is): without a
+/// list dash before it, and, where it ends in a conjunction because the commitment is the
+/// second half of a coordinated predicate ("the GOC had in fact abstained on earlier votes
+/// and [will ...]"), only the subject before the first auxiliary ("the GOC").
+fn display_actor(phrase: &str) -> String {
+    let dash = |w: &&str| w.chars().all(|c| matches!(c, '-' | '\u{2014}' | '\u{2022}' | '*'));
+    let mut words: Vec<&str> = phrase.split_whitespace().skip_while(dash).collect();
+    if let Some(first) = words.first_mut() {
+        *first = first.trim_start_matches(['-', '\u{2014}']);
+    }
+    if words.last().is_some_and(|w| matches!(*w, "and" | "or" | "but")) {
+        words.pop();
+        const AUXILIARIES: &[&str] = &[
+            "has", "have", "had", "is", "are", "was", "were", "will", "would", "did", "does", "do",
+            "can", "could", "should", "may", "might",
+        ];
+        if let Some(aux) = words.iter().skip(1).position(|w| AUXILIARIES.contains(w)) {
+            words.truncate(aux + 1);
+        }
+    }
+    let tidy = words.join(" ");
+    if tidy.trim().is_empty() { phrase.to_string() } else { tidy }
+}
+
 /// The commitments (and signals) of a cable, with the shipped model.
 pub fn extract(cable: &Cable) -> Extraction {
     extract_with(&Doc::of(cable), &MODEL)
@@ -256,7 +281,7 @@ pub fn extract_sentences(doc: &Doc<'_>, model: &Model, split: Vec<Sentence>) -> 
                 sentence: text.clone(),
                 start: c.sentence.start,
                 end: c.sentence.end,
-                actor,
+                actor: display_actor(&actor),
                 actor_kind: ActorKind::Government,
                 country,
                 category: category::classify(text, a.cue),
@@ -312,6 +337,33 @@ mod tests {
         // No tagged country named: the first tag other than the US.
         assert_eq!(host_country(&doc("Nothing here.", vec!["US", "CT", "EG"])), Some("CT"));
         assert_eq!(host_country(&doc(body, vec!["US"])), None);
+    }
+
+    #[test]
+    fn actors_read_without_list_dashes_or_a_first_conjunct() {
+        // Actor phrases the analysis found in the corpus (04BRASILIA1938, 04BOGOTA3619,
+        // 04BOGOTA12829, 04OTTAWA3115).
+        assert_eq!(display_actor("-- The GOB"), "The GOB");
+        assert_eq!(display_actor("--The GOB alone"), "The GOB alone");
+        assert_eq!(display_actor("He has identified three prosecutors for the unit and"), "He");
+        assert_eq!(display_actor("GOC had in fact abstained on earlier votes and"), "GOC");
+        assert_eq!(
+            display_actor("North Dakota has almost completed its canal system and"),
+            "North Dakota"
+        );
+        // No auxiliary to cut at: only the conjunction goes.
+        assert_eq!(
+            display_actor("Lula brought a senior Petrobras official and"),
+            "Lula brought a senior Petrobras official"
+        );
+        // Everything else is left as found.
+        assert_eq!(display_actor("the Ministry of Justice"), "the Ministry of Justice");
+        assert_eq!(
+            display_actor("Minister of Social Development"),
+            "Minister of Social Development"
+        );
+        assert_eq!(display_actor("and"), "and");
+        assert_eq!(display_actor("--"), "--");
     }
 
     #[test]
