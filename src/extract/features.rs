@@ -113,13 +113,13 @@ fn clause_start(before: &str) -> usize {
     // The end of the last separator: ";", ":", ", ", "(", a quote, or a clause word
     // (" that ", " which ", " who ", " whom ", " but ", " while ", " whereas ",
     // " although "). One backward pass; a separator can end at most 10 bytes after it
-    // starts, so the scan stops once no earlier start can end later. A parenthesis closed
-    // before the cue is an aside, not a clause boundary, and nothing inside it is one:
-    // "Bahrain's Labor Market Regulatory Authority (LMRA) plans to" keeps its subject.
+    // starts, so the scan stops once no earlier start can end later. An acronym in
+    // parentheses is part of the name before it, not a clause boundary: "Bahrain's Labor
+    // Market Regulatory Authority (LMRA) plans to" keeps its subject.
     const WORDS: [&[u8]; 8] =
         [b"that ", b"which ", b"who ", b"whom ", b"but ", b"while ", b"whereas ", b"although "];
     let b = before.as_bytes();
-    let closed = closed_parentheses(b);
+    let acronyms = acronyms_in_parentheses(b);
     let mut best = 0;
     let mut i = b.len();
     while i > 0 {
@@ -127,9 +127,10 @@ fn clause_start(before: &str) -> usize {
         if i + 10 <= best {
             break;
         }
-        if let Some(&(open, _)) = closed.iter().find(|(open, close)| (*open..=*close).contains(&i))
+        if let Some(&(open, _)) =
+            acronyms.iter().find(|(open, close)| (*open..=*close).contains(&i))
         {
-            i = open; // Skip the aside; the loop steps to the byte before it.
+            i = open; // Skip it; the loop steps to the byte before it.
             continue;
         }
         let len = match b[i] {
@@ -149,7 +150,7 @@ fn clause_start(before: &str) -> usize {
 /// The byte ranges (both ends included) of the acronyms in parentheses within `b`:
 /// "Authority (LMRA)", "companies (IOC's)". Other asides, "(ref A)", "(protect)",
 /// "(1998-2002)", stay clause boundaries: what comes after them is a new subject.
-fn closed_parentheses(b: &[u8]) -> Vec<(usize, usize)> {
+fn acronyms_in_parentheses(b: &[u8]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut open = None;
     for (i, &c) in b.iter().enumerate().filter(|(_, c)| matches!(c, b'(' | b')')) {
